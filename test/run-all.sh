@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what it needs, type-checks, lints, runs vitest,
+# and ends with one line "N passed, N failed" (vitest's JSON reporter plus the two static checks).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+passed=0
+failed=0
+echo "== typecheck (tsc --noEmit)"
+if npx tsc --noEmit; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "typecheck FAILED"; fi
+echo "== lint and format (biome check)"
+if npx biome check . >/tmp/plantkpi-biome.log 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); tail -40 /tmp/plantkpi-biome.log; echo "lint FAILED"; fi
+
+echo "== vitest"
+mkdir -p test-results
+rm -f test-results/vitest.json
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+vitest_rc=$?
+if [ -f test-results/vitest.json ]; then
+  read -r vp vf vt < <(node -e '
+    const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
+    const suitesFailed = (r.testResults || []).filter((s) => s.status === "failed" && (s.assertionResults || []).length === 0).length;
+    console.log(r.numPassedTests, r.numFailedTests + suitesFailed, r.numTotalTests);')
+  passed=$((passed + vp))
+  failed=$((failed + vf))
+  if [ "$vt" = "0" ]; then echo "vitest ran no test"; failed=$((failed + 1)); fi
+else
+  echo "vitest wrote no JSON report"
+  failed=$((failed + 1))
+fi
+if [ "$vitest_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
