@@ -1,0 +1,47 @@
+/** Reads a plant config: YAML -> zod (defaults, types) -> whole-document checks. */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError, formatPath, type Problem } from './problems.ts';
+import { type PlantConfig, PlantConfigSchema } from './schema.ts';
+import { validatePlant } from './validate.ts';
+
+export interface LoadedConfig {
+  config: PlantConfig;
+  /** the file's text, for hashing and audit */
+  text: string;
+}
+
+/** Parses and validates config text; throws ConfigError listing every problem. */
+export function parsePlantConfig(text: string, file = '<config>'): PlantConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems: Problem[] = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { path: `line ${pos.line}, column ${pos.col}`, message: `YAML: ${e.message.split('\n')[0]}` };
+    });
+    throw new ConfigError(file, problems);
+  }
+  const raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const parsed = PlantConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      message: issue.message,
+    }));
+    throw new ConfigError(file, problems);
+  }
+  const problems = validatePlant(parsed.data);
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return parsed.data;
+}
+
+export function loadPlantConfig(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '(file)', message: `cannot read: ${(err as Error).message}` }]);
+  }
+  return { config: parsePlantConfig(text, file), text };
+}

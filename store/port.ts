@@ -1,0 +1,45 @@
+/**
+ * The one narrow port through which everything reads and writes series.
+ * Implementations: the embedded columnar store (store/embedded) and, later, InfluxDB.
+ * Every implementation passes the same contract suite (store/contract.ts).
+ *
+ * Semantics (all implementations):
+ * - A point is (signal, timeMs, value). timeMs is epoch milliseconds (UTC), the source time.
+ * - Writing a point with the same (signal, timeMs) as a stored one overwrites it (last write wins),
+ *   so a replayed write is idempotent, as in InfluxDB.
+ * - Ranges are half-open: fromMs <= t < toMs.
+ */
+export interface Point {
+  signal: string;
+  /** source time, epoch milliseconds */
+  timeMs: number;
+  value: number;
+}
+
+/** Column-oriented readings of one signal, times ascending and unique. */
+export interface Series {
+  /** epoch milliseconds, ascending, unique */
+  times: Float64Array;
+  values: Float64Array;
+}
+
+export interface Sample {
+  timeMs: number;
+  value: number;
+}
+
+export interface SeriesStore {
+  /** Writes points (any order, any signals). Resolves once they are durable. */
+  write(points: readonly Point[]): Promise<void>;
+  /** Readings of one signal with fromMs <= t < toMs, ascending. Empty arrays when none. */
+  readRange(signal: string, fromMs: number, toMs: number): Promise<Series>;
+  /** The last reading with t <= atMs, or null. */
+  lastAtOrBefore(signal: string, atMs: number): Promise<Sample | null>;
+  /** The first reading with t >= atMs, or null. */
+  firstAtOrAfter(signal: string, atMs: number): Promise<Sample | null>;
+  /** Number of readings with fromMs <= t < toMs. */
+  count(signal: string, fromMs: number, toMs: number): Promise<number>;
+  /** Every signal that has at least one reading, sorted. */
+  signals(): Promise<string[]>;
+  close(): Promise<void>;
+}
