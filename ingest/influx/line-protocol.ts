@@ -1,0 +1,57 @@
+/**
+ * The InfluxDB schema of plantkpi, in one place:
+ *   measurement `reading`   tags: site, signal            fields: value (float), quality (string: Good or the OPC UA status)
+ *   measurement `kpi`       tags: kpi, scope_type, scope_id, period_kind   fields: value, provisional (bool)
+ * Tags are bounded by the plant config (signal ids, scopes), never by data values; the timestamp is the source time
+ * in ms, so a replayed point overwrites itself. Quality is a field, not a tag, so that a reading re-sent with a
+ * different status still overwrites the same point instead of forking a second series.
+ */
+export const READING_MEASUREMENT = 'reading';
+
+export interface Reading {
+  signal: string;
+  /** source time, epoch ms */
+  timeMs: number;
+  value: number;
+  /** OPC UA status or 'Good'; absent means Good */
+  quality?: string;
+}
+
+const escTag = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+const escMeasurement = (s: string) => s.replace(/[, \\]/g, (c) => `\\${c}`);
+const escString = (s: string) => s.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+
+export function formatFloat(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`value ${v} is not finite`);
+  return String(v);
+}
+
+export function readingLine(site: string, r: Reading): string {
+  // quality is always written: a re-sent point replaces every field, so an old status never lingers
+  const quality = `,quality="${escString(r.quality ?? 'Good')}"`;
+  return `${READING_MEASUREMENT},site=${escTag(site)},signal=${escTag(r.signal)} value=${formatFloat(r.value)}${quality} ${Math.round(r.timeMs)}`;
+}
+
+export interface LinePoint {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, number | string | boolean>;
+  timeMs: number;
+}
+
+/** A general point: tags sorted (as InfluxDB recommends), float/string/bool fields. */
+export function pointLine(p: LinePoint): string {
+  const tags = Object.keys(p.tags)
+    .sort()
+    .filter((k) => p.tags[k] !== '')
+    .map((k) => `,${escTag(k)}=${escTag(p.tags[k]!)}`)
+    .join('');
+  const fields = Object.entries(p.fields)
+    .map(([k, v]) => {
+      const val =
+        typeof v === 'number' ? formatFloat(v) : typeof v === 'boolean' ? String(v) : `"${escString(v)}"`;
+      return `${escTag(k)}=${val}`;
+    })
+    .join(',');
+  return `${escMeasurement(p.measurement)}${tags} ${fields} ${Math.round(p.timeMs)}`;
+}

@@ -1,0 +1,177 @@
+/**
+ * The store port on InfluxDB. Reads use InfluxQL over /query, which InfluxDB 1.x answers natively, 2.x through its
+ * v1-compatible endpoint (with a DBRP mapping and a token), and 3.x likewise. Writes go through a WriteTarget
+ * (v1 /write or the v2 write API). Responses are read in chunks, so a long range never sits in one JSON document.
+ */
+import { readingLine } from '../../ingest/influx/line-protocol.ts';
+import type { WriteTarget } from '../../ingest/influx/targets.ts';
+import type { Point, Sample, Series, SeriesStore } from '../port.ts';
+
+export interface InfluxQueryOptions {
+  url: string;
+  database: string;
+  retentionPolicy?: string;
+  /** InfluxDB 1.x user */
+  username?: string;
+  password?: string;
+  /** InfluxDB 2.x/3.x token for the v1-compatible query endpoint */
+  token?: string;
+  /** tag `site` of the readings; the store sees only this site's */
+  site: string;
+  timeoutMs?: number;
+}
+
+const MEASUREMENT = 'reading';
+/** the largest time InfluxDB can hold, as an explicit upper bound (queries without one stop at now()) */
+const MAX_TIME_MS = 9_223_372_036_853;
+const MIN_TIME_MS = -9_223_372_036_853;
+
+export function quoteString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function quoteIdent(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+interface InfluxSeries {
+  name: string;
+  columns: string[];
+  values: unknown[][];
+  tags?: Record<string, string>;
+}
+
+export class InfluxQueryError extends Error {}
+
+export class InfluxStore implements SeriesStore {
+  constructor(
+    private readonly q: InfluxQueryOptions,
+    private readonly target: WriteTarget,
+  ) {}
+
+  private from(): string {
+    // the database comes with the request (db=); 2.x/3.x map it to a bucket
+    const rp = this.q.retentionPolicy ? `${quoteIdent(this.q.retentionPolicy)}.` : '';
+    return `${rp}${quoteIdent(MEASUREMENT)}`;
+  }
+
+  private where(signal: string, cond: string): string {
+    return `WHERE "site" = ${quoteString(this.q.site)} AND "signal" = ${quoteString(signal)} AND ${cond}`;
+  }
+
+  /** Runs InfluxQL, chunked; returns every series of every chunk. */
+  async query(influxql: string): Promise<InfluxSeries[]> {
+    const params = new URLSearchParams({
+      q: influxql,
+      db: this.q.database,
+      epoch: 'ms',
+      chunked: 'true',
+      chunk_size: '20000',
+    });
+    if (this.q.retentionPolicy) params.set('rp', this.q.retentionPolicy);
+    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    if (this.q.token) headers.Authorization = `Token ${this.q.token}`;
+    else if (this.q.username !== undefined) {
+      headers.Authorization = `Basic ${Buffer.from(`${this.q.username}:${this.q.password ?? ''}`).toString('base64')}`;
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.q.url.replace(/\/$/, '')}/query`, {
+        method: 'POST',
+        headers,
+        body: params,
+        signal: AbortSignal.timeout(this.q.timeoutMs ?? 120_000),
+      });
+    } catch (err) {
+      throw new InfluxQueryError(`cannot reach InfluxDB at ${this.q.url}: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    if (!res.ok)
+      throw new InfluxQueryError(`InfluxDB answered ${res.status} to a query: ${text.slice(0, 300)}`);
+    const out: InfluxSeries[] = [];
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const doc = JSON.parse(line) as {
+        results?: { error?: string; series?: InfluxSeries[] }[];
+        error?: string;
+      };
+      if (doc.error) throw new InfluxQueryError(`InfluxQL error: ${doc.error} (query: ${influxql})`);
+      for (const r of doc.results ?? []) {
+        if (r.error) throw new InfluxQueryError(`InfluxQL error: ${r.error} (query: ${influxql})`);
+        out.push(...(r.series ?? []));
+      }
+    }
+    return out;
+  }
+
+  async write(points: readonly Point[]): Promise<void> {
+    const lines: string[] = [];
+    for (const p of points) {
+      if (!p.signal) throw new Error(`point without a signal at ${p.timeMs}`);
+      if (!Number.isFinite(p.timeMs) || !Number.isFinite(p.value)) {
+        throw new Error(`point ${p.signal} at ${p.timeMs}: time and value must be finite numbers`);
+      }
+      lines.push(readingLine(this.q.site, p));
+    }
+    for (let i = 0; i < lines.length; i += 5000) await this.target.write(lines.slice(i, i + 5000));
+  }
+
+  async readRange(signal: string, fromMs: number, toMs: number): Promise<Series> {
+    if (toMs <= fromMs) return { times: new Float64Array(0), values: new Float64Array(0) };
+    const series = await this.query(
+      `SELECT "value" FROM ${this.from()} ${this.where(signal, `time >= ${ms(fromMs)} AND time < ${ms(toMs)}`)}`,
+    );
+    let n = 0;
+    for (const s of series) n += s.values.length;
+    const times = new Float64Array(n);
+    const values = new Float64Array(n);
+    let k = 0;
+    for (const s of series) {
+      for (const row of s.values) {
+        times[k] = row[0] as number;
+        values[k] = row[1] as number;
+        k++;
+      }
+    }
+    return { times, values };
+  }
+
+  private async one(fn: 'first' | 'last', signal: string, cond: string): Promise<Sample | null> {
+    const series = await this.query(`SELECT ${fn}("value") FROM ${this.from()} ${this.where(signal, cond)}`);
+    const row = series[0]?.values[0];
+    return row ? { timeMs: row[0] as number, value: row[1] as number } : null;
+  }
+
+  lastAtOrBefore(signal: string, atMs: number): Promise<Sample | null> {
+    return this.one('last', signal, `time >= ${ms(MIN_TIME_MS)} AND time <= ${ms(atMs)}`);
+  }
+
+  firstAtOrAfter(signal: string, atMs: number): Promise<Sample | null> {
+    return this.one('first', signal, `time >= ${ms(atMs)} AND time <= ${ms(MAX_TIME_MS)}`);
+  }
+
+  async count(signal: string, fromMs: number, toMs: number): Promise<number> {
+    if (toMs <= fromMs) return 0;
+    const series = await this.query(
+      `SELECT count("value") FROM ${this.from()} ${this.where(signal, `time >= ${ms(fromMs)} AND time < ${ms(toMs)}`)}`,
+    );
+    return (series[0]?.values[0]?.[1] as number | undefined) ?? 0;
+  }
+
+  async signals(): Promise<string[]> {
+    const series = await this.query(
+      `SHOW TAG VALUES FROM ${quoteIdent(MEASUREMENT)} WITH KEY = "signal" WHERE "site" = ${quoteString(this.q.site)}`,
+    );
+    const out = new Set<string>();
+    for (const s of series) for (const row of s.values) out.add(row[1] as string);
+    return [...out].sort();
+  }
+
+  async close(): Promise<void> {
+    await this.target.close();
+  }
+}
+
+function ms(t: number): string {
+  return `${Math.round(t)}ms`;
+}
