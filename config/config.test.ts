@@ -31,7 +31,9 @@ describe('example configs', () => {
     });
   }
   it('defaults come from the schema: time zone Asia/Shanghai, completeness 0.95', () => {
-    const c = parsePlantConfig('site: { id: S }\norganisation: { committee: { id: C }, branches: [{ id: B }] }\n');
+    const c = parsePlantConfig(
+      'site: { id: S }\norganisation: { committee: { id: C }, branches: [{ id: B }] }\n',
+    );
     expect(c.site.timeZone).toBe('Asia/Shanghai');
     expect(c.completeness.provisionalBelow).toBe(0.95);
     expect(c.useBuiltInFactors).toBe(true);
@@ -101,7 +103,9 @@ describe('bad configs: every problem at once, each with its path', () => {
 
   it('reports an unknown time zone', () => {
     expect(() =>
-      parsePlantConfig('site: { id: S, timeZone: Mars/Olympus }\norganisation: { committee: { id: C }, branches: [{ id: B }] }'),
+      parsePlantConfig(
+        'site: { id: S, timeZone: Mars/Olympus }\norganisation: { committee: { id: C }, branches: [{ id: B }] }',
+      ),
     ).toThrow(/site\.timeZone: unknown IANA time zone 'Mars\/Olympus'/);
   });
 });

@@ -8,7 +8,10 @@ export interface Term {
 }
 
 export function parseExpression(text: string): Term[] {
-  const tokens = text.trim().split(/\s+/).filter((t) => t !== '');
+  const tokens = text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '');
   if (tokens.length === 0) throw new Error('empty expression');
   const terms: Term[] = [];
   let i = 0;

@@ -206,7 +206,15 @@ export const OrganisationSchema = z.object({
   teams: z.array(TeamSchema).default([]),
 });
 
-export const ScopeType = z.enum(['site', 'committee', 'general_branch', 'branch', 'area', 'team', 'equipment']);
+export const ScopeType = z.enum([
+  'site',
+  'committee',
+  'general_branch',
+  'branch',
+  'area',
+  'team',
+  'equipment',
+]);
 
 export const TargetSchema = z.object({
   kpi: z.string().min(1),
@@ -254,5 +262,8 @@ export type StateCategoryName = z.infer<typeof StateCategory>;
 
 /** JSON Schema for editors, generated from the zod schema (input side, so defaults are optional). */
 export function plantJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(PlantConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(PlantConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
 }

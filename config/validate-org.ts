@@ -103,7 +103,9 @@ export function checkTeamsInBranch(c: PlantConfig): Problem[] {
       });
     }
     t.equipment.forEach((e, j) => {
-      const inBranch = c.organisation.areas.some((a) => a.branch === t.branch && a.equipment.some((x) => x.id === e.id));
+      const inBranch = c.organisation.areas.some(
+        (a) => a.branch === t.branch && a.equipment.some((x) => x.id === e.id),
+      );
       if (!inBranch) {
         problems.push({
           path: `organisation.teams[${i}].equipment[${j}].id`,

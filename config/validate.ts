@@ -42,7 +42,8 @@ export function validatePlant(c: PlantConfig): Problem[] {
     }
     const target = s.carrier !== undefined ? carriers.get(s.carrier) : undefined;
     const prod = s.product !== undefined ? products.get(s.product) : undefined;
-    if (s.carrier !== undefined && target === undefined) add(`${at}.carrier`, `unknown carrier '${s.carrier}'`);
+    if (s.carrier !== undefined && target === undefined)
+      add(`${at}.carrier`, `unknown carrier '${s.carrier}'`);
     if (s.product !== undefined && prod === undefined) add(`${at}.product`, `unknown product '${s.product}'`);
     if (s.equipment !== undefined && !equipment.has(s.equipment)) {
       add(`${at}.equipment`, `unknown equipment '${s.equipment}'`);
@@ -50,7 +51,8 @@ export function validatePlant(c: PlantConfig): Problem[] {
     const measured = c.carriers[target ?? -1]?.unit ?? c.products[prod ?? -1]?.unit;
     if (s.kind === 'counter' || s.kind === 'manual' || s.kind === 'virtual' || s.kind === 'gauge') {
       if (!isKnownUnit(s.unit)) add(`${at}.unit`, `unknown unit '${s.unit}'`);
-      else if (measured !== undefined && s.kind !== 'gauge') checkConvertible(s.unit, measured, `${at}.unit`, add);
+      else if (measured !== undefined && s.kind !== 'gauge')
+        checkConvertible(s.unit, measured, `${at}.unit`, add);
     }
     if (s.kind === 'rate') {
       const r = rateTimeUnitMs(s.unit);
@@ -78,15 +80,18 @@ export function validatePlant(c: PlantConfig): Problem[] {
     if (e.stateSignal !== undefined) {
       const k = kindOf(e.stateSignal);
       if (k === undefined) add(`${at}.stateSignal`, `unknown signal '${e.stateSignal}'`);
-      else if (k !== 'state') add(`${at}.stateSignal`, `'${e.stateSignal}' is a ${k} signal, not a state signal`);
-      if (Object.keys(e.stateCodes).length === 0) add(`${at}.stateCodes`, 'a state signal needs its state codes');
+      else if (k !== 'state')
+        add(`${at}.stateSignal`, `'${e.stateSignal}' is a ${k} signal, not a state signal`);
+      if (Object.keys(e.stateCodes).length === 0)
+        add(`${at}.stateCodes`, 'a state signal needs its state codes');
     }
     for (const field of ['producedSignal', 'goodSignal'] as const) {
       const id = e[field];
       if (id === undefined) continue;
       const k = kindOf(id);
       if (k === undefined) add(`${at}.${field}`, `unknown signal '${id}'`);
-      else if (k === 'state' || k === 'gauge') add(`${at}.${field}`, `'${id}' is a ${k} signal, not a quantity`);
+      else if (k === 'state' || k === 'gauge')
+        add(`${at}.${field}`, `'${id}' is a ${k} signal, not a quantity`);
     }
     if (e.producedSignal !== undefined && e.stateSignal !== undefined && e.idealRatePerH === undefined) {
       add(`${at}.idealRatePerH`, 'OEE performance needs the ideal rate');
@@ -143,9 +148,11 @@ export function validatePlant(c: PlantConfig): Problem[] {
   };
   c.targets.forEach((t, i) => {
     const at = `targets[${i}]`;
-    if (!scopeIds[t.scope.type]?.has(t.scope.id)) add(`${at}.scope.id`, `unknown ${t.scope.type} '${t.scope.id}'`);
+    if (!scopeIds[t.scope.type]?.has(t.scope.id))
+      add(`${at}.scope.id`, `unknown ${t.scope.type} '${t.scope.id}'`);
     if (t.max === undefined && t.min === undefined) add(at, 'a target needs max (at most) or min (at least)');
-    if ((t.period === undefined) === (t.every === undefined)) add(at, 'a target needs exactly one of period or every');
+    if ((t.period === undefined) === (t.every === undefined))
+      add(at, 'a target needs exactly one of period or every');
   });
   return problems;
 }
@@ -155,7 +162,8 @@ type Add = (path: string, message: string) => void;
 function uniqueIds(items: readonly { id: string }[], path: string, add: Add): Map<string, number> {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
-    if (seen.has(item.id)) add(`${path}[${i}].id`, `duplicate id '${item.id}' (also ${path}[${seen.get(item.id)}])`);
+    if (seen.has(item.id))
+      add(`${path}[${i}].id`, `duplicate id '${item.id}' (also ${path}[${seen.get(item.id)}])`);
     else seen.set(item.id, i);
   });
   return seen;
@@ -178,10 +186,17 @@ function checkTime(text: string, tz: string, path: string, add: Add): number | u
   }
 }
 
-function checkRange(from: string | undefined, to: string | undefined, tz: string, path: string, add: Add): void {
+function checkRange(
+  from: string | undefined,
+  to: string | undefined,
+  tz: string,
+  path: string,
+  add: Add,
+): void {
   const a = from === undefined ? undefined : checkTime(from, tz, `${path}.from`, add);
   const b = to === undefined ? undefined : checkTime(to, tz, `${path}.to`, add);
-  if (a !== undefined && b !== undefined && b <= a) add(`${path}.to`, `'to' (${to}) is not after 'from' (${from})`);
+  if (a !== undefined && b !== undefined && b <= a)
+    add(`${path}.to`, `'to' (${to}) is not after 'from' (${from})`);
 }
 
 function checkFactors(c: PlantConfig, add: Add): void {
@@ -194,7 +209,9 @@ function checkFactors(c: PlantConfig, add: Add): void {
   }
   const firstSite = lib.factors.findIndex((f) => f.origin === 'site');
   const pathOf = (i: number) =>
-    lib.factors[i]!.origin === 'site' ? `factors[${i - firstSite}]` : `built-in factor library (${lib.factors[i]!.source})`;
+    lib.factors[i]!.origin === 'site'
+      ? `factors[${i - firstSite}]`
+      : `built-in factor library (${lib.factors[i]!.source})`;
   for (const o of findOverlaps(lib.factors)) {
     const f = lib.factors[o.index]!;
     add(
@@ -204,10 +221,15 @@ function checkFactors(c: PlantConfig, add: Add): void {
   }
   c.carriers.forEach((car, i) => {
     for (const kind of ['tce', 'co2'] as const) {
-      const series = kind === 'tce' ? car.tceSeries : (car.co2Series ?? lib.defaultCo2Series[car.id] ?? 'default');
+      const series =
+        kind === 'tce' ? car.tceSeries : (car.co2Series ?? lib.defaultCo2Series[car.id] ?? 'default');
       const region = car.region ?? c.site.gridRegion;
       const found = lib.factors.some(
-        (f) => f.carrier === car.id && f.kind === kind && f.series === series && (f.region === region || f.region === 'CN'),
+        (f) =>
+          f.carrier === car.id &&
+          f.kind === kind &&
+          f.series === series &&
+          (f.region === region || f.region === 'CN'),
       );
       if (!found) {
         add(
@@ -218,7 +240,8 @@ function checkFactors(c: PlantConfig, add: Add): void {
     }
   });
   for (const [i, f] of c.factors.entries()) {
-    if (!c.carriers.some((car) => car.id === f.carrier)) add(`factors[${i}].carrier`, `unknown carrier '${f.carrier}'`);
+    if (!c.carriers.some((car) => car.id === f.carrier))
+      add(`factors[${i}].carrier`, `unknown carrier '${f.carrier}'`);
   }
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { FactorSchema, type FactorConfig, type PlantConfig } from '../schema.ts';
+import { type FactorConfig, FactorSchema, type PlantConfig } from '../schema.ts';
 import { parseConfigTime } from '../time.ts';
 
 const BuiltinFile = z.object({
@@ -49,7 +49,9 @@ export function buildLibrary(config: PlantConfig): FactorLibrary {
   });
   const site = config.factors.map((f) => toLib(f, 'site'));
   const siteKeys = new Set(site.map(factorKey));
-  const builtin = config.useBuiltInFactors ? parseBuiltinLibrary() : { factors: [], defaultSeries: { co2: {} } };
+  const builtin = config.useBuiltInFactors
+    ? parseBuiltinLibrary()
+    : { factors: [], defaultSeries: { co2: {} } };
   const kept = builtin.factors.filter((f) => !siteKeys.has(factorKey(f))).map((f) => toLib(f, 'builtin'));
   return { factors: [...kept, ...site], defaultCo2Series: builtin.defaultSeries.co2 };
 }
