@@ -1,0 +1,99 @@
+/** Pure: OEE per ISO 22400-2 and specific energy for one piece of equipment over one period. */
+import type { Series } from '../store/port.ts';
+import { stateDurations } from '../transforms/state.ts';
+import { dimensionOf, unitFactor } from '../transforms/units.ts';
+import type { SignalAmounts } from './amounts.ts';
+import type { Plant } from './plant.ts';
+
+export interface OeeParts {
+  /** ms in each category; unknown time is left out of the planned busy time */
+  runMs: number;
+  plannedStopMs: number;
+  unplannedStopMs: number;
+  unknownMs: number;
+  /** planned busy time = period - planned stops - unknown */
+  plannedBusyMs: number;
+  produced: number;
+  good: number;
+  /** ideal time for what was produced, ms */
+  idealMs: number;
+}
+
+export interface EquipmentResult {
+  id: string;
+  oee?: { availability: number; performance: number; quality: number; oee: number; parts: OeeParts };
+  specificEnergy?: { value: number; unit: string };
+  signals: string[];
+  notes: string[];
+}
+
+const sum = (a: Float64Array | undefined) => (a ? a.reduce((s, x) => s + x, 0) : 0);
+
+export function equipmentResult(
+  plant: Plant,
+  id: string,
+  states: Series | undefined,
+  amounts: Map<string, SignalAmounts>,
+  startMs: number,
+  endMs: number,
+): EquipmentResult {
+  const eq = plant.equipment.get(id)!;
+  const result: EquipmentResult = { id, signals: [], notes: [] };
+  const produced = eq.producedSignal ? sum(amounts.get(eq.producedSignal)?.amounts) : undefined;
+  if (eq.stateSignal && states && eq.idealRatePerH !== undefined && produced !== undefined) {
+    const maxHoldS =
+      plant.signals.get(eq.stateSignal)?.kind === 'state' ? plant.signals.get(eq.stateSignal) : undefined;
+    const hold =
+      maxHoldS && 'maxHoldS' in maxHoldS && maxHoldS.maxHoldS ? { maxHoldMs: maxHoldS.maxHoldS * 1000 } : {};
+    const d = stateDurations(states, startMs, endMs, hold);
+    const parts: OeeParts = {
+      runMs: 0,
+      plannedStopMs: 0,
+      unplannedStopMs: 0,
+      unknownMs: d.unknownMs,
+      plannedBusyMs: 0,
+      produced,
+      good: eq.goodSignal ? sum(amounts.get(eq.goodSignal)?.amounts) : produced,
+      idealMs: (produced / eq.idealRatePerH) * 3_600_000,
+    };
+    for (const [code, ms] of d.byCode) {
+      const cat = eq.stateCodes[String(code)];
+      if (cat === 'running') parts.runMs += ms;
+      else if (cat === 'planned_stop') parts.plannedStopMs += ms;
+      else if (cat === 'unplanned_stop') parts.unplannedStopMs += ms;
+      else {
+        parts.unknownMs += ms;
+        result.notes.push(
+          `state code ${code} is not in stateCodes: ${(ms / 3_600_000).toFixed(2)} h counted as unknown`,
+        );
+      }
+    }
+    if (parts.unknownMs > 0)
+      result.notes.push(`${(parts.unknownMs / 3_600_000).toFixed(2)} h without a known state`);
+    parts.plannedBusyMs = endMs - startMs - parts.plannedStopMs - parts.unknownMs;
+    result.signals.push(eq.stateSignal, eq.producedSignal!, ...(eq.goodSignal ? [eq.goodSignal] : []));
+    if (parts.plannedBusyMs > 0 && parts.runMs > 0 && parts.produced > 0) {
+      const availability = parts.runMs / parts.plannedBusyMs;
+      const performance = parts.idealMs / parts.runMs;
+      const quality = parts.good / parts.produced;
+      result.oee = { availability, performance, quality, oee: availability * performance * quality, parts };
+    }
+  }
+  if (produced !== undefined && produced > 0) {
+    let kwh = 0;
+    const used: string[] = [];
+    for (const [sid, s] of plant.signals) {
+      if (s.equipment !== id || s.carrier === undefined) continue;
+      const unit = plant.carrierUnit.get(s.carrier)!;
+      if (dimensionOf(unit) !== dimensionOf('kWh')) continue;
+      kwh += sum(amounts.get(sid)?.amounts) * unitFactor(unit, 'kWh');
+      used.push(sid);
+    }
+    if (used.length > 0) {
+      const pu = plant.signals.get(eq.producedSignal!)!.unit;
+      result.specificEnergy = { value: kwh / produced, unit: `kWh/${pu}` };
+      result.signals.push(...used);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,120 @@
+/** KPI and target rows, in the vocabulary of ../shared/reference-plant/README.md. */
+
+export type ScopeKind = 'site' | 'committee' | 'general_branch' | 'branch' | 'area' | 'team' | 'equipment';
+
+export interface KpiRow {
+  kpi: string;
+  scope_type: ScopeKind;
+  scope_id: string;
+  /** period label: 2026-10, 2026-10-05, 2026-10-05T08 or FROM..TO */
+  period: string;
+  value: number;
+  unit: string;
+  /** true when a meter it rests on is below the configured completeness */
+  provisional: boolean;
+}
+
+export interface TargetRow {
+  kpi: string;
+  scope_type: ScopeKind;
+  scope_id: string;
+  period: string;
+  target_max?: number;
+  target_min?: number;
+  /** null when the KPI could not be computed for the scope (no data, or no product) */
+  actual: number | null;
+  status: 'met' | 'missed' | 'no_data';
+  provisional: boolean;
+}
+
+export interface SignalQuality {
+  signal: string;
+  /** present / expected samples in the period, 0..1 */
+  completeness: number;
+  expected: number;
+  present: number;
+  /** things the calculation had to do or assume, said plainly */
+  notes: string[];
+}
+
+export interface PeriodResult {
+  period: string;
+  startMs: number;
+  endMs: number;
+  timeZone: string;
+  kpis: KpiRow[];
+  targets: TargetRow[];
+  quality: SignalQuality[];
+}
+
+const SCOPE_ORDER: ScopeKind[] = [
+  'site',
+  'committee',
+  'general_branch',
+  'branch',
+  'area',
+  'team',
+  'equipment',
+];
+
+function kpiRank(kpi: string): string {
+  const order = [
+    'energy.',
+    'energy.total',
+    'emissions.co2',
+    'output.',
+    'intensity.',
+    'energy.specific',
+    'oee',
+  ];
+  const i = order.findIndex((p) => kpi === p || kpi.startsWith(p));
+  // energy.total sorts after the carriers, the specific energy after intensities
+  const rank = kpi === 'energy.total' ? 1 : kpi === 'energy.specific' ? 5 : i < 0 ? 9 : i;
+  return `${rank}|${kpi}`;
+}
+
+/** A total, stable order: scope kind, scope id, period, KPI. */
+export function compareRows(a: Omit<KpiRow, 'value' | 'unit'>, b: Omit<KpiRow, 'value' | 'unit'>): number {
+  return (
+    SCOPE_ORDER.indexOf(a.scope_type) - SCOPE_ORDER.indexOf(b.scope_type) ||
+    cmp(a.scope_id, b.scope_id) ||
+    cmp(a.period, b.period) ||
+    cmp(kpiRank(a.kpi), kpiRank(b.kpi))
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Labels for boards and exports: zh-CN with English beside. */
+export const SCOPE_LABELS: Record<ScopeKind, string> = {
+  site: '厂区 Site',
+  committee: '党委 Party committee',
+  general_branch: '党总支 General branch',
+  branch: '党支部 Party branch',
+  area: '党员责任区 Responsibility area',
+  team: '党员突击队 Assault team',
+  equipment: '设备 Equipment',
+};
+
+export function kpiLabel(kpi: string): string {
+  const fixed: Record<string, string> = {
+    'energy.total': '综合能耗 Comprehensive energy',
+    'emissions.co2': '二氧化碳排放 CO2 emissions',
+    'emissions.co2.scope1': '直接排放(范围一) CO2 scope 1',
+    'emissions.co2.scope2': '间接排放(范围二) CO2 scope 2',
+    'emissions.co2.scope3': '其他间接排放(范围三) CO2 scope 3',
+    'intensity.energy': '单位产品综合能耗 Energy intensity',
+    'intensity.carbon': '单位产品碳排放 Carbon intensity',
+    'energy.specific': '单位产品电耗 Specific energy',
+    oee: '设备综合效率 OEE',
+    'oee.availability': '时间开动率 Availability',
+    'oee.performance': '性能开动率 Performance',
+    'oee.quality': '合格品率 Quality',
+  };
+  if (fixed[kpi]) return fixed[kpi];
+  if (kpi.startsWith('energy.')) return `能耗 Energy: ${kpi.slice(7)}`;
+  if (kpi.startsWith('output.')) return `产量 Output: ${kpi.slice(7)}`;
+  return kpi;
+}

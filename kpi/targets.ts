@@ -1,0 +1,34 @@
+/** Pure: target rows (met / missed) from the KPI rows of a period. */
+import type { PlantConfig } from '../config/schema.ts';
+import type { Period } from '../transforms/periods.ts';
+import type { KpiRow, TargetRow } from './rows.ts';
+
+export function targetRows(config: PlantConfig, period: Period, kpis: readonly KpiRow[]): TargetRow[] {
+  const out: TargetRow[] = [];
+  for (const t of config.targets) {
+    const applies = t.period !== undefined ? t.period === period.label : t.every === period.kind;
+    if (!applies) continue;
+    const row = kpis.find(
+      (r) => r.kpi === t.kpi && r.scope_type === t.scope.type && r.scope_id === t.scope.id,
+    );
+    const actual = row?.value ?? null;
+    let status: TargetRow['status'] = 'no_data';
+    if (actual !== null) {
+      const okMax = t.max === undefined || actual <= t.max;
+      const okMin = t.min === undefined || actual >= t.min;
+      status = okMax && okMin ? 'met' : 'missed';
+    }
+    out.push({
+      kpi: t.kpi,
+      scope_type: t.scope.type,
+      scope_id: t.scope.id,
+      period: period.label,
+      ...(t.max === undefined ? {} : { target_max: t.max }),
+      ...(t.min === undefined ? {} : { target_min: t.min }),
+      actual,
+      status,
+      provisional: row?.provisional ?? false,
+    });
+  }
+  return out;
+}
