@@ -60,7 +60,9 @@ export function validatePlant(c: PlantConfig): Problem[] {
       else if (measured !== undefined) checkConvertible(r.amountUnit, measured, `${at}.unit`, add);
     }
     if (s.kind === 'counter' || s.kind === 'manual') {
-      s.replacements.forEach((r, j) => checkTime(r.at, tz, `${at}.replacements[${j}].at`, add));
+      s.replacements.forEach((r, j) => {
+        checkTime(r.at, tz, `${at}.replacements[${j}].at`, add);
+      });
     }
     if (s.kind === 'virtual') {
       try {
@@ -125,7 +127,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
       checkRange(e.from, e.to, tz, `${at}.equipment[${j}]`, add);
     });
   };
-  c.organisation.areas.forEach((_, i) => checkAssignments('areas', i));
+  for (let i = 0; i < c.organisation.areas.length; i++) checkAssignments('areas', i);
   c.organisation.teams.forEach((t, i) => {
     checkAssignments('teams', i);
     checkRange(t.from, t.to, tz, `organisation.teams[${i}]`, add);
@@ -200,7 +202,9 @@ function checkRange(
 }
 
 function checkFactors(c: PlantConfig, add: Add): void {
-  c.factors.forEach((f, i) => checkRange(f.from, f.to, c.site.timeZone, `factors[${i}]`, add));
+  c.factors.forEach((f, i) => {
+    checkRange(f.from, f.to, c.site.timeZone, `factors[${i}]`, add);
+  });
   let lib: ReturnType<typeof buildLibrary>;
   try {
     lib = buildLibrary(c);

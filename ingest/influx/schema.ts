@@ -1,0 +1,52 @@
+/** Config of the InfluxDB output (and of the InfluxDB store, which reads from the same place). */
+import { z } from 'zod';
+import { SecretRef } from '../secrets.ts';
+
+export const InfluxSchema = z.object({
+  url: z.string().url(),
+  /** 1: InfluxDB 1.x (/write, database, retention policy, user); 2: InfluxDB 2.x/3.x (token, org, bucket) */
+  version: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** 1.x database; for 2.x/3.x, the database name mapped to the bucket (DBRP) that InfluxQL queries use */
+  database: z.string().min(1).default('plantkpi'),
+  retentionPolicy: z.string().optional(),
+  username: z.string().optional(),
+  password: SecretRef.optional(),
+  token: SecretRef.optional(),
+  org: z.string().optional(),
+  bucket: z.string().optional(),
+  timeoutMs: z.number().int().positive().default(30_000),
+  /** lines per write */
+  batchLines: z.number().int().positive().default(5000),
+  /** a smaller batch is written once it has waited this long */
+  flushIntervalMs: z.number().int().positive().default(1000),
+});
+
+export const SpoolSchema = z.object({
+  dir: z.string().default('./spool'),
+  /** disk budget for unsent readings */
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
+  segmentBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
+  /** when the budget is full: reject (sources stop acknowledging; MQTT brokers keep messages) or drop-oldest */
+  whenFull: z.enum(['reject', 'drop-oldest']).default('reject'),
+});
+
+export const CollectorSchema = z.object({
+  /** port of /metrics and /health on 127.0.0.1 (0: any free port) */
+  httpPort: z.number().int().min(0).max(65535).default(9464),
+  httpHost: z.string().default('127.0.0.1'),
+  /** where dead-letter files go */
+  deadLetterDir: z.string().default('./dead-letter'),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type InfluxConfig = z.infer<typeof InfluxSchema>;
+export type SpoolConfig = z.infer<typeof SpoolSchema>;
+export type CollectorConfig = z.infer<typeof CollectorSchema>;

@@ -1,0 +1,66 @@
+/** Config of the MQTT source kind (one broker connection, several subscriptions). */
+import { z } from 'zod';
+import { SecretRef } from '../secrets.ts';
+
+export const EdgeFields = {
+  /** raw * scale + offset, before unit conversion */
+  scale: z.number().default(1),
+  offset: z.number().default(0),
+  /** unit of the incoming values; converted to the signal's declared unit (absent: already in it) */
+  unit: z.string().optional(),
+};
+
+export const MqttSubscriptionSchema = z.object({
+  /** topic template: `plant/{unit}/{meter}/energy`, or a plain filter with + and # */
+  topic: z.string().min(1),
+  payload: z.enum(['json', 'sparkplug', 'plain']).default('json'),
+  /** signal id, a template over the topic's captures (and {metric} for Sparkplug): `{meter}`, `E-{meter}` */
+  signal: z.string().optional(),
+  /** JSON: dotted path of the signal id inside the payload (instead of `signal`) */
+  signalPath: z.string().optional(),
+  /** JSON: dotted path of the value, e.g. `value`, `data.v`, `readings[0].v` */
+  valuePath: z.string().default('value'),
+  /** JSON: dotted path of the source time */
+  timePath: z.string().optional(),
+  timeFormat: z.enum(['epoch-ms', 'epoch-s', 'epoch-us', 'iso']).default('epoch-ms'),
+  /** JSON: dotted path of a quality/status string */
+  qualityPath: z.string().optional(),
+  /** without a time in the payload, use the time the collector received it (off: such a payload is dead-lettered) */
+  receiveTimeFallback: z.boolean().default(false),
+  ...EdgeFields,
+});
+
+export const MqttSourceSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.:-]+$/),
+  /** mqtt://host:1883, mqtts://host:8883, ws://, wss:// */
+  url: z.string().min(1),
+  /** 4 = MQTT 3.1.1, 5 = MQTT 5 */
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+  /** fixed client id: a persistent session is bound to it */
+  clientId: z.string().min(1),
+  username: z.string().optional(),
+  password: SecretRef.optional(),
+  tls: z
+    .object({
+      caFile: z.string().optional(),
+      certFile: z.string().optional(),
+      keyFile: z.string().optional(),
+      keyPassphrase: SecretRef.optional(),
+      rejectUnauthorized: z.boolean().default(true),
+    })
+    .optional(),
+  /** QoS of the subscriptions; 1 = at least once (the default: nothing lost) */
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  /** MQTT 5 session expiry; 3.1.1 uses clean=false */
+  sessionExpiryS: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(7 * 24 * 3600),
+  keepaliveS: z.number().int().positive().default(30),
+  reconnectPeriodMs: z.number().int().positive().default(2000),
+  subscriptions: z.array(MqttSubscriptionSchema).min(1),
+});
+
+export type MqttSourceConfig = z.infer<typeof MqttSourceSchema>;
+export type MqttSubscription = z.infer<typeof MqttSubscriptionSchema>;

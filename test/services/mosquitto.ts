@@ -1,0 +1,94 @@
+/** A private Mosquitto broker for one test file: temp dir, free port, persistence on, stopped and removed after. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, waitFor } from './ports.ts';
+
+export interface Broker {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export interface BrokerOptions {
+  /** extra mosquitto.conf lines (e.g. a TLS listener) */
+  extra?: string[];
+  /** users file lines `user:password` (hashed by mosquitto_passwd); absent = anonymous allowed */
+  users?: Record<string, string>;
+}
+
+export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'plantkpi-mosquitto-'));
+  const port = await freePort();
+  const conf = path.join(dir, 'mosquitto.conf');
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    'persistence true',
+    `persistence_location ${dir}/`,
+    'autosave_interval 1',
+    'max_queued_messages 1000000',
+    'max_inflight_messages 100',
+    'log_dest none',
+  ];
+  if (opts.users) {
+    const pw = path.join(dir, 'passwd');
+    writeFileSync(
+      pw,
+      Object.entries(opts.users)
+        .map(([u, p]) => `${u}:${p}`)
+        .join('\n') + '\n',
+    );
+    await run('mosquitto_passwd', ['-U', pw]);
+    lines.push('allow_anonymous false', `password_file ${pw}`);
+  } else lines.push('allow_anonymous true');
+  writeFileSync(conf, [...lines, ...(opts.extra ?? [])].join('\n') + '\n');
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+    await waitFor('mosquitto', () => canConnect(port));
+  };
+  const stop = async () => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((r) => {
+      c.once('exit', () => r());
+      c.kill('SIGTERM');
+    });
+  };
+  await start();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    dir,
+    start,
+    stop,
+    async destroy() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, args, { stdio: 'ignore' });
+    c.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
