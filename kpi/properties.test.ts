@@ -98,9 +98,9 @@ function build(g: Gen) {
     }
     return { times, values };
   };
-  g.meters.forEach((m, i) =>
-    data.set(`M${i}`, counter(m.rate, m.rolloverAt, m.rolloverAt ? m.rolloverAt * 0.9 : 0)),
-  );
+  g.meters.forEach((m, i) => {
+    data.set(`M${i}`, counter(m.rate, m.rolloverAt, m.rolloverAt ? m.rolloverAt * 0.9 : 0));
+  });
   for (let a = 0; a < g.areas; a++) data.set(`P${a}`, counter(2 + a));
   return { plant: compilePlant(config), data };
 }

@@ -197,7 +197,11 @@ export class OpcuaSource {
         addPending().catch((err: Error) => ended(`re-adding items failed: ${err.message}`));
     }, this.cfg.retryItemsMs);
     const stop = new Promise<string>((r) => {
-      const check = setInterval(() => this.stopping && (clearInterval(check), r('stopping')), 100);
+      const check = setInterval(() => {
+        if (!this.stopping) return;
+        clearInterval(check);
+        r('stopping');
+      }, 100);
     });
     try {
       return await Promise.race([over, stop]);
@@ -235,7 +239,9 @@ export class OpcuaSource {
         parameters(items[0]!),
         TimestampsToReturn.Both,
       );
-      items.forEach((item, k) => this.attach(group.monitoredItems[k]!, item, pending));
+      items.forEach((item, k) => {
+        this.attach(group.monitoredItems[k]!, item, pending);
+      });
     }
   }
 
