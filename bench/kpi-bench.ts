@@ -1,0 +1,93 @@
+/**
+ * bench:kpi — one month of 1-minute readings for N counter meters (default 2,000) through KPI computation on the
+ * embedded store. Prints the wall time of writing the data and of the month's KPI run, and the peak RSS.
+ * Usage: npm run bench:kpi [-- --meters 2000 --data DIR]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PlantConfigSchema } from '../config/schema.ts';
+import { validatePlant } from '../config/validate.ts';
+import { compilePlant } from '../kpi/plant.ts';
+import { runPeriod } from '../kpi/run.ts';
+import { EmbeddedStore } from '../store/embedded/store.ts';
+import type { Point } from '../store/port.ts';
+import { parsePeriod } from '../transforms/periods.ts';
+
+const { values } = parseArgs({ options: { meters: { type: 'string' }, data: { type: 'string' } } });
+const METERS = Number(values.meters ?? 2000);
+const AREAS = 50;
+const BRANCHES = 10;
+const MIN = 60_000;
+const dir = values.data ?? mkdtempSync(path.join(os.tmpdir(), 'plantkpi-bench-'));
+
+const config = PlantConfigSchema.parse({
+  site: { id: 'BENCH', timeZone: 'Asia/Shanghai', gridRegion: 'northwest' },
+  carriers: [
+    { id: 'electricity', unit: 'kWh', emissionScope: 2, co2Series: 'regional-grid-average' },
+    { id: 'natural_gas', unit: 'Nm3', emissionScope: 1 },
+  ],
+  products: [{ id: 'mg', unit: 't' }],
+  signals: [
+    ...Array.from({ length: METERS }, (_, i) => ({
+      id: `M${i}`,
+      kind: 'counter',
+      unit: i % 5 === 0 ? 'Nm3' : 'kWh',
+      carrier: i % 5 === 0 ? 'natural_gas' : 'electricity',
+      rolloverAt: 100_000_000,
+    })),
+    ...Array.from({ length: AREAS }, (_, a) => ({ id: `P${a}`, kind: 'counter', unit: 't', product: 'mg' })),
+  ],
+  organisation: {
+    committee: { id: 'C' },
+    branches: Array.from({ length: BRANCHES }, (_, b) => ({ id: `B${b}` })),
+    areas: Array.from({ length: AREAS }, (_, a) => ({
+      id: `A${a}`,
+      branch: `B${a % BRANCHES}`,
+      meters: Array.from({ length: METERS / AREAS }, (_, k) => ({ signal: `M${a * (METERS / AREAS) + k}` })),
+      products: [{ signal: `P${a}` }],
+    })),
+  },
+});
+const problems = validatePlant(config);
+if (problems.length > 0) throw new Error(JSON.stringify(problems.slice(0, 3)));
+const plant = compilePlant(config);
+const month = parsePeriod('2026-10', 'Asia/Shanghai');
+
+const store = await EmbeddedStore.open(dir);
+const n = Math.round((month.endMs - month.startMs) / MIN) + 1;
+const t0 = performance.now();
+const ids = [
+  ...Array.from({ length: METERS }, (_, i) => `M${i}`),
+  ...Array.from({ length: AREAS }, (_, a) => `P${a}`),
+];
+for (let i = 0; i < ids.length; i += 20) {
+  const batch: Point[] = [];
+  for (const signal of ids.slice(i, i + 20)) {
+    let v = 0;
+    for (let k = 0; k < n; k++) {
+      batch.push({ signal, timeMs: month.startMs + k * MIN, value: v });
+      v += 1 + (k % 7);
+    }
+  }
+  await store.write(batch);
+}
+const writeS = (performance.now() - t0) / 1000;
+const points = ids.length * n;
+
+const t1 = performance.now();
+const result = await runPeriod(store, plant, month);
+const kpiS = (performance.now() - t1) / 1000;
+await store.close();
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+if (values.data === undefined) rmSync(dir, { recursive: true, force: true });
+
+console.log(
+  `bench:kpi  meters=${METERS} (+${AREAS} product counters)  readings=${points.toLocaleString('en-US')}`,
+);
+console.log(
+  `  write to embedded store: ${writeS.toFixed(1)} s (${Math.round(points / writeS).toLocaleString('en-US')} points/s)`,
+);
+console.log(`  KPI computation, month:  ${kpiS.toFixed(2)} s  (${result.kpis.length} KPI rows)`);
+console.log(`  peak RSS:                ${peakRssMb.toFixed(0)} MB`);

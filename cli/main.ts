@@ -1,0 +1,133 @@
+/**
+ * The `plantkpi` command. Exit codes: 0 ok; 1 unexpected failure; 2 usage; 3 invalid config;
+ * 4 input problems (some CSV lines rejected; every valid line was imported); 5 KPI computation failed.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadPlantConfig } from '../config/load.ts';
+import { ConfigError, formatProblems } from '../config/problems.ts';
+import { plantJsonSchema } from '../config/schema.ts';
+import { cmdDemo, cmdImport, cmdKpi } from './commands.ts';
+import { formatResults, type OutputFormat } from './format.ts';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3, input: 4, kpi: 5 } as const;
+
+export class UsageError extends Error {}
+
+const HELP = `plantkpi — plant energy, carbon and OEE KPIs attributed to branches, areas and teams
+
+Usage:
+  plantkpi validate FILE                          check a plant config; every problem with its path
+  plantkpi import FILE.csv --config FILE [--data DIR]
+                                                  import signal,time,value readings into the store
+  plantkpi kpi --config FILE --period P [--data DIR] [--format table|json|csv]
+                                                  KPI and target rows; P = 2026-10 | 2026-10-05 |
+                                                  2026-10-05T08 | FROM..TO (dates or ISO date-times)
+  plantkpi demo [--data DIR] [--csv FILE]         the reference plant: import, then KPIs for 2026-10
+                                                  and 2026-10-05, checked against expected.json
+  plantkpi schema [--out FILE]                    JSON Schema of the plant config, for editors
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid config, 4 rejected input lines, 5 KPI computation failed.
+`;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const stdio: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'validate':
+        return validate(rest, io);
+      case 'import':
+        return await cmdImport(opts(rest, { config: true, data: true }), io);
+      case 'kpi': {
+        const o = opts(rest, { config: true, data: true, period: true, format: true });
+        const format = (o.values.format ?? 'table') as OutputFormat;
+        if (!['table', 'json', 'csv'].includes(format))
+          throw new UsageError(`--format must be table, json or csv`);
+        const results = await cmdKpi(o);
+        io.out(formatResults(results, format));
+        return EXIT.ok;
+      }
+      case 'demo':
+        return await cmdDemo(opts(rest, { data: true, csv: true, config: true }), io);
+      case 'schema': {
+        const o = opts(rest, { out: true });
+        const text = `${JSON.stringify(plantJsonSchema(), null, 2)}\n`;
+        if (o.values.out) writeFileSync(o.values.out, text);
+        else io.out(text);
+        return EXIT.ok;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(HELP);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+export interface Parsed {
+  values: Record<string, string | undefined>;
+  positionals: string[];
+}
+
+function opts(args: string[], allowed: Record<string, true>): Parsed {
+  const options = Object.fromEntries(Object.keys(allowed).map((k) => [k, { type: 'string' as const }]));
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | undefined>, positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function validate(args: string[], io: Io): number {
+  const { positionals } = opts(args, {});
+  const file = positionals[0];
+  if (file === undefined) throw new UsageError('validate needs a FILE');
+  const { config } = loadPlantConfig(file);
+  io.out(
+    `${file}: ok — ${config.signals.length} signals, ${config.organisation.branches.length} branches, ` +
+      `${config.organisation.areas.length} areas, ${config.organisation.teams.length} teams, ` +
+      `${config.equipment.length} equipment, ${config.targets.length} targets\n`,
+  );
+  return EXIT.ok;
+}
+
+export class InputError extends Error {}
+export class KpiError extends Error {}
+
+function report(err: unknown, io: Io): number {
+  if (err instanceof UsageError) {
+    io.err(`plantkpi: ${err.message}\nRun 'plantkpi help' for usage.\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof ConfigError) {
+    io.err(`plantkpi: ${err.file}: ${err.problems.length} problem(s)\n${formatProblems(err.problems)}\n`);
+    return EXIT.config;
+  }
+  if (err instanceof InputError) {
+    io.err(`plantkpi: ${err.message}\n`);
+    return EXIT.input;
+  }
+  if (err instanceof KpiError) {
+    io.err(`plantkpi: KPI computation failed: ${err.message}\n`);
+    return EXIT.kpi;
+  }
+  io.err(`plantkpi: ${(err as Error)?.stack ?? String(err)}\n`);
+  return EXIT.failure;
+}
