@@ -1,7 +1,9 @@
 /**
  * bench:kpi — one month of 1-minute readings for N counter meters (default 2,000) through KPI computation on the
  * embedded store. Prints the wall time of writing the data and of the month's KPI run, and the peak RSS.
- * Usage: npm run bench:kpi [-- --meters 2000 --data DIR]
+ * Usage: npm run bench:kpi [-- --meters 2000 --data DIR [--reuse]]
+ * With --reuse and a --data directory written by an earlier run, only the KPI computation runs, so the peak RSS
+ * printed is the KPI run's own.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +17,9 @@ import { EmbeddedStore } from '../store/embedded/store.ts';
 import type { Point } from '../store/port.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 
-const { values } = parseArgs({ options: { meters: { type: 'string' }, data: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { meters: { type: 'string' }, data: { type: 'string' }, reuse: { type: 'boolean' } },
+});
 const METERS = Number(values.meters ?? 2000);
 const AREAS = 50;
 const BRANCHES = 10;

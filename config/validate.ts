@@ -244,8 +244,20 @@ function checkFactors(c: PlantConfig, add: Add): void {
     }
   });
   for (const [i, f] of c.factors.entries()) {
-    if (!c.carriers.some((car) => car.id === f.carrier))
+    const car = c.carriers.find((x) => x.id === f.carrier);
+    if (car === undefined) {
       add(`factors[${i}].carrier`, `unknown carrier '${f.carrier}'`);
+      continue;
+    }
+    const used =
+      f.kind === 'tce' ? car.tceSeries : (car.co2Series ?? lib.defaultCo2Series[car.id] ?? 'default');
+    if (f.series !== used) {
+      add(
+        `factors[${i}].series`,
+        `'${f.series}' is not the ${f.kind} series carrier '${car.id}' uses ('${used}'), so this factor would never apply: ` +
+          `set the factor's series or the carrier's ${f.kind === 'tce' ? 'tceSeries' : 'co2Series'}`,
+      );
+    }
   }
 }
 
