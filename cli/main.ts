@@ -26,6 +26,9 @@ Usage:
   plantkpi demo [--data DIR] [--csv FILE]         the reference plant: import, then KPIs for 2026-10
                                                   and 2026-10-05, checked against expected.json
   plantkpi schema [--out FILE]                    JSON Schema of the plant config, for editors
+  plantkpi collect --config FILE                  run the configured OPC UA and MQTT sources into InfluxDB
+                                                  (/metrics and /health on collector.httpPort; SIGTERM flushes)
+  plantkpi opcua browse URL [--depth N] [--max N] a server's numeric variables as draft signal config
 
 Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid config, 4 rejected input lines, 5 KPI computation failed.
 `;
@@ -56,6 +59,15 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         const results = await cmdKpi(o);
         io.out(formatResults(results, format));
         return EXIT.ok;
+      }
+      case 'collect': {
+        // loaded on demand: the collector's client libraries (node-opcua) are heavy
+        const { cmdCollect } = await import('./collect.ts');
+        return await cmdCollect(opts(rest, { config: true }), io);
+      }
+      case 'opcua': {
+        const { cmdOpcua } = await import('./collect.ts');
+        return await cmdOpcua(rest, io, (a) => opts(a, { depth: true, max: true }));
       }
       case 'demo':
         return await cmdDemo(opts(rest, { data: true, csv: true, config: true }), io);

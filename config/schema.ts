@@ -4,6 +4,8 @@
  * Semantic checks that need the whole document (references, shares, overlaps) live in validate.ts.
  */
 import { z } from 'zod';
+import { CollectorSchema, InfluxSchema, SpoolSchema } from '../ingest/influx/schema.ts';
+import { SourcesSchema } from '../ingest/schemas.ts';
 import { isIsoDateOrDateTime } from './time.ts';
 
 /** An identifier: letters, digits and `_ . : -`, as used in tags and file names. */
@@ -247,6 +249,13 @@ export const PlantConfigSchema = z.object({
   factors: z.array(FactorSchema).default([]),
   organisation: OrganisationSchema,
   targets: z.array(TargetSchema).default([]),
+  /** where readings come from (collectors): one list per source kind */
+  sources: SourcesSchema,
+  /** the InfluxDB the collector writes to and the InfluxDB store reads from */
+  influx: InfluxSchema.optional(),
+  /** the collector's durable spool in front of InfluxDB */
+  spool: SpoolSchema.prefault({}),
+  collector: CollectorSchema.prefault({}),
 });
 
 export type PlantConfig = z.infer<typeof PlantConfigSchema>;

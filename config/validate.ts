@@ -9,6 +9,7 @@ import type { Problem } from './problems.ts';
 import type { PlantConfig } from './schema.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
+import { checkSources } from './validate-sources.ts';
 
 export function validatePlant(c: PlantConfig): Problem[] {
   const problems: Problem[] = [];
@@ -138,6 +139,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
   }
 
   checkFactors(c, add);
+  problems.push(...checkSources(c));
 
   const scopeIds: Record<string, Map<string, number>> = {
     site: new Map([[c.site.id, 0]]),

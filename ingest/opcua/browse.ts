@@ -1,0 +1,89 @@
+/**
+ * `plantkpi opcua browse URL`: walks a server's Objects folder and prints its numeric variables as a draft of the
+ * signals and the opcua source's items (YAML), for an engineer to edit: ids, units and carriers need a person.
+ */
+import {
+  AttributeIds,
+  BrowseDirection,
+  DataType,
+  NodeClass,
+  OPCUAClient,
+  type ReferenceDescription,
+} from 'node-opcua';
+
+const NUMERIC = new Set([
+  DataType.Boolean,
+  DataType.SByte,
+  DataType.Byte,
+  DataType.Int16,
+  DataType.UInt16,
+  DataType.Int32,
+  DataType.UInt32,
+  DataType.Int64,
+  DataType.UInt64,
+  DataType.Float,
+  DataType.Double,
+]);
+
+export interface BrowseOptions {
+  maxDepth: number;
+  maxNodes: number;
+}
+
+export async function browseServer(url: string, opts: BrowseOptions): Promise<string> {
+  const client = OPCUAClient.create({
+    endpointMustExist: false,
+    connectionStrategy: { maxRetry: 1, initialDelay: 500 },
+  });
+  await client.connect(url);
+  try {
+    const session = await client.createSession();
+    const found: { nodeId: string; path: string; dataType: string }[] = [];
+    const queue: { nodeId: string; path: string; depth: number }[] = [
+      { nodeId: 'ns=0;i=85', path: '', depth: 0 },
+    ];
+    const seen = new Set<string>();
+    while (queue.length > 0 && found.length < opts.maxNodes) {
+      const node = queue.shift()!;
+      const res = await session.browse({
+        nodeId: node.nodeId,
+        browseDirection: BrowseDirection.Forward,
+        referenceTypeId: 'HierarchicalReferences',
+        includeSubtypes: true,
+        nodeClassMask: NodeClass.Object | NodeClass.Variable,
+        resultMask: 63,
+      });
+      for (const ref of (res.references ?? []) as ReferenceDescription[]) {
+        const id = ref.nodeId.toString();
+        if (seen.has(id) || ref.nodeId.namespace === 0) continue;
+        seen.add(id);
+        const path = node.path ? `${node.path}.${ref.browseName.name}` : String(ref.browseName.name);
+        if (ref.nodeClass === NodeClass.Variable) {
+          const dv = await session.read({ nodeId: ref.nodeId, attributeId: AttributeIds.DataType });
+          const dt = (dv.value.value as { value?: number })?.value;
+          if (dt !== undefined && NUMERIC.has(dt))
+            found.push({ nodeId: id, path, dataType: DataType[dt] ?? String(dt) });
+        }
+        if (node.depth + 1 < opts.maxDepth) queue.push({ nodeId: id, path, depth: node.depth + 1 });
+      }
+    }
+    await session.close();
+    const sig = (p: string) => p.replace(/[^A-Za-z0-9_.:-]/g, '_');
+    const lines = [
+      `# Draft from ${url}: ${found.length} numeric variables. Set each signal's kind, unit and carrier or product.`,
+      'signals:',
+      ...found.map((f) => `  - { id: ${sig(f.path)}, kind: gauge, unit: "1" }   # ${f.dataType}`),
+      'sources:',
+      '  opcua:',
+      '    - id: opcua-1',
+      `      endpoint: ${url}`,
+      '      items:',
+      ...found.map(
+        (f) => `        - { signal: ${sig(f.path)}, nodeId: "${f.nodeId}", samplingIntervalMs: 1000 }`,
+      ),
+    ];
+    return `${lines.join('\n')}\n`;
+  } finally {
+    await client.disconnect();
+  }
+}
