@@ -66,7 +66,8 @@ const ids = [
   ...Array.from({ length: METERS }, (_, i) => `M${i}`),
   ...Array.from({ length: AREAS }, (_, a) => `P${a}`),
 ];
-for (let i = 0; i < ids.length; i += 20) {
+const reuse = values.reuse === true && (await store.signals()).length === ids.length;
+for (let i = 0; i < (reuse ? 0 : ids.length); i += 20) {
   const batch: Point[] = [];
   for (const signal of ids.slice(i, i + 20)) {
     let v = 0;
@@ -90,8 +91,10 @@ if (values.data === undefined) rmSync(dir, { recursive: true, force: true });
 console.log(
   `bench:kpi  meters=${METERS} (+${AREAS} product counters)  readings=${points.toLocaleString('en-US')}`,
 );
-console.log(
-  `  write to embedded store: ${writeS.toFixed(1)} s (${Math.round(points / writeS).toLocaleString('en-US')} points/s)`,
-);
+if (reuse) console.log('  write to embedded store: skipped (--reuse)');
+else {
+  const rate = Math.round(points / writeS).toLocaleString('en-US');
+  console.log(`  write to embedded store: ${writeS.toFixed(1)} s (${rate} points/s)`);
+}
 console.log(`  KPI computation, month:  ${kpiS.toFixed(2)} s  (${result.kpis.length} KPI rows)`);
 console.log(`  peak RSS:                ${peakRssMb.toFixed(0)} MB`);
