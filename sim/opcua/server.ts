@@ -1,0 +1,150 @@
+/**
+ * A simulated plant's OPC UA server (node-opcua): numeric variables under Objects/Plant whose values are set with
+ * their source time, nodes that can be removed and added again, security modes and a PKI of its own. Used by the
+ * tests and the demo. Restart keeps the port, the PKI and the variables.
+ */
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  DataType,
+  MessageSecurityMode,
+  type Namespace,
+  OPCUACertificateManager,
+  OPCUAServer,
+  SecurityPolicy,
+  StatusCodes,
+  type UAVariable,
+  Variant,
+} from 'node-opcua';
+
+export interface SimOpcuaOptions {
+  port: number;
+  /** the server's own PKI (own certificate, trusted/ and rejected/ client certificates) */
+  pkiDir: string;
+  /** variable ids: reachable as ns=1;s=<id> */
+  variables: string[];
+  /** offer only secured endpoints (SignAndEncrypt with these policies) */
+  secureOnly?: SecurityPolicy[];
+  /** username -> password; anonymous is allowed when absent */
+  users?: Record<string, string>;
+}
+
+export class SimOpcuaServer {
+  private server: OPCUAServer | null = null;
+  private ns: Namespace | null = null;
+  private readonly values = new Map<string, { value: number; sourceMs: number }>();
+  private readonly nodes = new Map<string, UAVariable>();
+  private readonly removed = new Set<string>();
+  readonly certificateManager: OPCUACertificateManager;
+
+  constructor(private readonly o: SimOpcuaOptions) {
+    for (const id of o.variables) this.values.set(id, { value: 0, sourceMs: Date.now() });
+    this.certificateManager = new OPCUACertificateManager({
+      rootFolder: o.pkiDir,
+      automaticallyAcceptUnknownCertificate: false,
+    });
+  }
+
+  get endpoint(): string {
+    return `opc.tcp://127.0.0.1:${this.o.port}/plantkpi/sim`;
+  }
+
+  /** the server's certificate (DER), for a client to trust */
+  certificate(): Buffer {
+    const pem = readFileSync(path.join(this.o.pkiDir, 'own', 'certs', 'certificate.pem'), 'utf8');
+    const b64 = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    return Buffer.from(b64, 'base64');
+  }
+
+  async start(): Promise<void> {
+    await this.certificateManager.initialize();
+    const users = this.o.users;
+    const server = new OPCUAServer({
+      port: this.o.port,
+      hostname: '127.0.0.1',
+      alternateHostname: ['127.0.0.1'],
+      resourcePath: '/plantkpi/sim',
+      serverCertificateManager: this.certificateManager,
+      certificateFile: path.join(this.o.pkiDir, 'own', 'certs', 'certificate.pem'),
+      privateKeyFile: path.join(this.o.pkiDir, 'own', 'private', 'private_key.pem'),
+      buildInfo: { productName: 'plantkpi simulated plant' },
+      allowAnonymous: users === undefined,
+      ...(users ? { userManager: { isValidUser: (u: string, p: string) => users[u] === p } } : {}),
+      ...(this.o.secureOnly
+        ? { securityModes: [MessageSecurityMode.SignAndEncrypt], securityPolicies: this.o.secureOnly }
+        : {
+            securityModes: [
+              MessageSecurityMode.None,
+              MessageSecurityMode.Sign,
+              MessageSecurityMode.SignAndEncrypt,
+            ],
+            securityPolicies: [
+              SecurityPolicy.None,
+              SecurityPolicy.Basic256Sha256,
+              SecurityPolicy.Aes128_Sha256_RsaOaep,
+              SecurityPolicy.Aes256_Sha256_RsaPss,
+            ],
+          }),
+    });
+    await server.initialize();
+    this.server = server;
+    const addressSpace = server.engine.addressSpace!;
+    this.ns = addressSpace.getOwnNamespace();
+    this.nodes.clear();
+    for (const id of this.values.keys()) if (!this.removed.has(id)) this.addNode(id);
+    await server.start();
+  }
+
+  private addNode(id: string): void {
+    const folder = this.ns!.addressSpace.rootFolder.objects;
+    const v = this.ns!.addVariable({
+      organizedBy: folder,
+      browseName: id,
+      nodeId: `s=${id}`,
+      dataType: 'Double',
+      minimumSamplingInterval: 50,
+    });
+    const cur = this.values.get(id)!;
+    v.setValueFromSource(
+      new Variant({ dataType: DataType.Double, value: cur.value }),
+      StatusCodes.Good,
+      new Date(cur.sourceMs),
+    );
+    this.nodes.set(id, v);
+  }
+
+  /** Sets a value with its source time. */
+  set(id: string, value: number, sourceMs: number): void {
+    this.values.set(id, { value, sourceMs });
+    this.nodes
+      .get(id)
+      ?.setValueFromSource(
+        new Variant({ dataType: DataType.Double, value }),
+        StatusCodes.Good,
+        new Date(sourceMs),
+      );
+  }
+
+  /** Deletes the node from the address space (clients see BadNodeIdUnknown). */
+  remove(id: string): void {
+    const node = this.nodes.get(id);
+    if (node) this.ns!.addressSpace.deleteNode(node);
+    this.nodes.delete(id);
+    this.removed.add(id);
+  }
+
+  /** Adds a removed node again under the same node id. */
+  restore(id: string): void {
+    this.removed.delete(id);
+    if (this.server) this.addNode(id);
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    this.ns = null;
+    this.nodes.clear();
+    if (s) await s.shutdown(0);
+  }
+}
