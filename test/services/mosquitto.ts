@@ -35,6 +35,8 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     'max_inflight_messages 100',
     'log_dest none',
   ];
+  // as root, mosquitto drops to its own user, which cannot read a private temp dir: stay the caller instead
+  if (process.getuid?.() === 0) lines.unshift('user root');
   if (opts.users) {
     const pw = path.join(dir, 'passwd');
     writeFileSync(
