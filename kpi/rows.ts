@@ -1,6 +1,9 @@
 /** KPI and target rows, in the vocabulary of ../shared/reference-plant/README.md. */
 
-export type ScopeKind = 'site' | 'committee' | 'general_branch' | 'branch' | 'area' | 'team' | 'equipment';
+import { ScopeType, type ScopeTypeName } from '../config/schema.ts';
+
+/** site, committee, general_branch, branch, area, team, equipment (declared once, in the config schema) */
+export type ScopeKind = ScopeTypeName;
 
 export interface KpiRow {
   kpi: string;
@@ -47,15 +50,8 @@ export interface PeriodResult {
   quality: SignalQuality[];
 }
 
-const SCOPE_ORDER: ScopeKind[] = [
-  'site',
-  'committee',
-  'general_branch',
-  'branch',
-  'area',
-  'team',
-  'equipment',
-];
+/** rows sort in the schema's order of scope kinds: site first, equipment last */
+const SCOPE_ORDER: readonly ScopeKind[] = ScopeType.options;
 
 function kpiRank(kpi: string): string {
   const order = [

@@ -22,7 +22,12 @@ beforeAll(async () => {
   tlsPort = await freePort();
   broker = await startMosquitto({
     users: { collector: PASSWORD },
-    extra: [`listener ${tlsPort} 127.0.0.1`, `cafile ${pki.caFile}`, `certfile ${pki.certFile}`, `keyfile ${pki.keyFile}`],
+    extra: [
+      `listener ${tlsPort} 127.0.0.1`,
+      `cafile ${pki.caFile}`,
+      `certfile ${pki.certFile}`,
+      `keyfile ${pki.keyFile}`,
+    ],
   });
 });
 afterAll(async () => {
@@ -53,7 +58,9 @@ describe('MQTT source', () => {
       protocolVersion: 4,
     });
     for (let i = 0; i < 5; i++) {
-      await pub.publishAsync('site/E-1/kwh', JSON.stringify({ value: i, ts: 1_790_000_000_000 + i }), { qos: 1 });
+      await pub.publishAsync('site/E-1/kwh', JSON.stringify({ value: i, ts: 1_790_000_000_000 + i }), {
+        qos: 1,
+      });
     }
     let got: Awaited<ReturnType<typeof h.drain>> = [];
     await waitFor('5 readings', async () => (got = await h.drain()).length === 5);
@@ -79,7 +86,9 @@ describe('MQTT source', () => {
     const src = new MqttSource(cfg, h.ctx);
     void src.start();
     await waitFor('refusal logged', async () => h.logs.some((l) => l.msg === 'MQTT error'));
-    expect(String(h.logs.find((l) => l.msg === 'MQTT error')?.fields?.error)).toMatch(/Not authorized|Bad User Name or Password/i);
+    expect(String(h.logs.find((l) => l.msg === 'MQTT error')?.fields?.error)).toMatch(
+      /Not authorized|Bad User Name or Password/i,
+    );
     expect(JSON.stringify(h.logs)).not.toContain('wrong-password-xyz');
     await src.stop();
     await h.close();
@@ -95,7 +104,9 @@ describe('MQTT source', () => {
       password: { env: 'PLANTKPI_TEST_MQTT_PASSWORD' },
       subscriptions: [{ topic: 'x/{m}', signal: '{m}' }],
     });
-    await expect(new MqttSource(cfg, h.ctx).start()).rejects.toThrow(/PLANTKPI_TEST_MQTT_PASSWORD is not set/);
+    await expect(new MqttSource(cfg, h.ctx).start()).rejects.toThrow(
+      /PLANTKPI_TEST_MQTT_PASSWORD is not set/,
+    );
     await h.close();
   });
 });

@@ -54,7 +54,11 @@ collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/dead" }
       await pub.publishAsync(`ref/${signal}`, JSON.stringify({ time, value: Number(value) }), { qos: 1 });
     }
     await pub.endAsync();
-    await waitFor('all readings stored', async () => collector.forwarder.stats.linesWritten >= rows.length, 60_000);
+    await waitFor(
+      'all readings stored',
+      async () => collector.forwarder.stats.linesWritten >= rows.length,
+      60_000,
+    );
     await collector.stop();
 
     const store = new InfluxStore(

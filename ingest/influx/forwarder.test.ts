@@ -90,13 +90,13 @@ describe('forwarder', () => {
       flushIntervalMs: 20,
     });
     await spool.append([encodeReadings([{ signal: 'X', timeMs: 1_790_000_000_000, value: 1 }])]);
-    expect(await fwd.sendOnce(true)).toBe(1);
+    expect(await fwd.sendOnce()).toBe(1);
     const entry = JSON.parse(readFileSync(deadFile, 'utf8').trim());
     expect(entry.status).toBe(400);
     expect(entry.reason).toMatch(/field type conflict/);
     expect(entry.lines).toEqual(['reading,site=S,signal=X value=1,quality="Good" 1790000000000']);
     expect(fwd.stats.deadLetteredLines).toBe(1);
-    expect(await fwd.sendOnce(true)).toBe(0); // acknowledged: not retried
+    expect(await fwd.sendOnce()).toBe(0); // acknowledged: not retried
     await spool.close();
   });
 });

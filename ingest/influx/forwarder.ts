@@ -75,7 +75,7 @@ export class Forwarder {
     await this.loop;
     this.loop = null;
     try {
-      while ((await this.sendOnce(true)) > 0) {
+      while ((await this.sendOnce()) > 0) {
         // drain
       }
     } catch (err) {
@@ -89,8 +89,9 @@ export class Forwarder {
     const signal = this.stopper.signal;
     while (!signal.aborted) {
       try {
-        const n = await this.sendOnce(false);
-        if (n === 0) await sleep(this.flushIntervalMs, signal);
+        // a full batch goes at once and the next is read right away; a smaller one waits for flushIntervalMs
+        const n = await this.sendOnce();
+        if (n < this.maxLines) await sleep(this.flushIntervalMs, signal);
       } catch (err) {
         const e = err as WriteError;
         this.stats.retries++;
@@ -103,11 +104,8 @@ export class Forwarder {
     }
   }
 
-  /**
-   * Sends one batch; returns the number of lines taken off the spool (0 when there was nothing, or only a small
-   * batch that has not waited long enough and `force` is false). Throws a retryable WriteError.
-   */
-  async sendOnce(force: boolean): Promise<number> {
+  /** Sends one batch of at most maxLines; returns the lines taken off the spool. Throws a retryable WriteError. */
+  async sendOnce(): Promise<number> {
     const lines: string[] = [];
     let last: SpoolBatch | null = null;
     while (lines.length < this.maxLines) {
@@ -119,10 +117,6 @@ export class Forwarder {
       }
     }
     if (last === null) return 0;
-    if (!force && lines.length < this.maxLines && this.o.spool.stats().oldestAgeMs < this.flushIntervalMs) {
-      this.o.spool.rewind(); // not full and not old: wait for more
-      return 0;
-    }
     try {
       await this.o.target.write(lines);
       this.stats.writes++;

@@ -36,6 +36,11 @@ export const SpoolSchema = z.object({
     .default(16 * 1024 * 1024),
   /** when the budget is full: reject (sources stop acknowledging; MQTT brokers keep messages) or drop-oldest */
   whenFull: z.enum(['reject', 'drop-oldest']).default('reject'),
+  /**
+   * fsync every group of appends before acknowledging (default). Off, a reading survives a crash of the collector
+   * (SIGKILL) but not of the machine (power loss), and MQTT intake is no longer bound by one fsync per message.
+   */
+  fsync: z.boolean().default(true),
 });
 
 export const CollectorSchema = z.object({

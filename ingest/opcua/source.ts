@@ -33,6 +33,12 @@ import { SpoolWriter } from './spool-writer.ts';
 
 const SERVER_TIME = 'ns=0;i=2258';
 
+/** a subscription and the number of live items in it */
+interface Slot {
+  sub: ClientSubscription;
+  items: number;
+}
+
 export class OpcuaSource {
   private stopping = false;
   private loop: Promise<void> | null = null;
@@ -149,6 +155,7 @@ export class OpcuaSource {
 
     let lastClockMs = Date.now();
     let lastServerTime = 0;
+    // the server's clock rides in the first subscription: no subscription of its own against the server's limit
     const watchSub = await this.subscribe(session);
     const clock = await watchSub.monitor(
       { nodeId: SERVER_TIME, attributeId: AttributeIds.Value },
@@ -165,15 +172,27 @@ export class OpcuaSource {
     watchSub.on('terminated', () => ended('subscription terminated'));
 
     const pending = new Set(this.cfg.items);
-    const subs: ClientSubscription[] = [];
+    /** subscriptions with the number of items each holds */
+    const subs: Slot[] = [{ sub: watchSub, items: 0 }];
     const addPending = async () => {
       const batch = [...pending];
-      for (let i = 0; i < batch.length; i += this.cfg.maxItemsPerSubscription) {
-        const chunk = batch.slice(i, i + this.cfg.maxItemsPerSubscription);
-        const sub = await this.subscribe(session);
-        sub.on('terminated', () => ended('subscription terminated'));
-        subs.push(sub);
-        await this.monitorChunk(sub, chunk, pending);
+      let i = 0;
+      while (i < batch.length) {
+        let slot = subs.find((s) => s.items < this.cfg.maxItemsPerSubscription);
+        if (slot === undefined) {
+          const sub = await this.subscribe(session).catch((err: Error) => {
+            throw new Error(
+              `${err.message.trim()} after ${subs.length} subscriptions: the server allows no more per session; ` +
+                'raise maxItemsPerSubscription so that fewer are needed',
+            );
+          });
+          sub.on('terminated', () => ended('subscription terminated'));
+          slot = { sub, items: 0 };
+          subs.push(slot);
+        }
+        const chunk = batch.slice(i, i + this.cfg.maxItemsPerSubscription - slot.items);
+        await this.monitorChunk(slot, chunk, pending);
+        i += chunk.length;
       }
     };
     await addPending();
@@ -222,11 +241,7 @@ export class OpcuaSource {
     });
   }
 
-  private async monitorChunk(
-    sub: ClientSubscription,
-    chunk: OpcuaItem[],
-    pending: Set<OpcuaItem>,
-  ): Promise<void> {
+  private async monitorChunk(slot: Slot, chunk: OpcuaItem[], pending: Set<OpcuaItem>): Promise<void> {
     // one CreateMonitoredItems call per set of identical parameters (sampling, queue, deadband)
     const groups = new Map<string, OpcuaItem[]>();
     for (const item of chunk) {
@@ -234,18 +249,18 @@ export class OpcuaSource {
       groups.set(key, [...(groups.get(key) ?? []), item]);
     }
     for (const items of groups.values()) {
-      const group = await sub.monitorItems(
+      const group = await slot.sub.monitorItems(
         items.map((item) => ({ nodeId: item.nodeId, attributeId: AttributeIds.Value })),
         parameters(items[0]!),
         TimestampsToReturn.Both,
       );
       items.forEach((item, k) => {
-        this.attach(group.monitoredItems[k]!, item, pending);
+        this.attach(group.monitoredItems[k]!, item, pending, slot);
       });
     }
   }
 
-  private attach(mi: ClientMonitoredItemBase, item: OpcuaItem, pending: Set<OpcuaItem>): void {
+  private attach(mi: ClientMonitoredItemBase, item: OpcuaItem, pending: Set<OpcuaItem>, slot: Slot): void {
     const status = mi.statusCode;
     if (status?.isNotGood()) {
       this.ctx.log('warn', 'OPC UA item refused; will retry', {
@@ -258,12 +273,15 @@ export class OpcuaSource {
     }
     pending.delete(item);
     this.live.add(item.signal);
+    slot.items++;
     mi.on('changed', (dv: DataValue) => {
       const code = dv.statusCode;
       if (code.name === 'BadNodeIdUnknown' || code.name === 'BadNodeIdInvalid') {
         // the node went away: drop this item and add it again once the server has it
         this.live.delete(item.signal);
         pending.add(item);
+        slot.items--;
+        void mi.terminate().catch(() => {});
         return;
       }
       this.ctx.metrics.messagesIn.inc({ source: this.id });

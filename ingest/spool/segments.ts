@@ -36,13 +36,21 @@ export interface ScanResult {
   damaged: number;
 }
 
-/** Reads every intact record of a segment from `from`, skipping damaged ones. */
-export function scan(buf: Buffer, from = 0): ScanResult {
+/**
+ * Reads the intact records of a segment from `from`, skipping damaged ones, at most maxRecords. With `partial`, the
+ * buffer is a chunk of a longer file: a record running past its end is not damage, the scan just stops there.
+ */
+export function scan(
+  buf: Buffer,
+  from = 0,
+  maxRecords = Number.POSITIVE_INFINITY,
+  partial = false,
+): ScanResult {
   const records: ScannedRecord[] = [];
   let damaged = 0;
   let pos = from;
   let goodEnd = from;
-  while (pos + HEADER_BYTES <= buf.length) {
+  while (pos + HEADER_BYTES <= buf.length && records.length < maxRecords) {
     if (buf.readUInt32LE(pos) !== MAGIC) {
       const next = buf.indexOf(magicBytes, pos + 1);
       if (next < 0) break;
@@ -52,6 +60,7 @@ export function scan(buf: Buffer, from = 0): ScanResult {
     }
     const len = buf.readUInt32LE(pos + 4);
     const end = pos + HEADER_BYTES + len;
+    if (partial && len <= MAX_RECORD_BYTES && end > buf.length) break; // the rest is in the next chunk
     if (len > MAX_RECORD_BYTES || end > buf.length) {
       // a torn tail when nothing follows; else damage: look for the next frame
       const next = buf.indexOf(magicBytes, pos + 1);

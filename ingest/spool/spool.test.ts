@@ -128,6 +128,19 @@ describe('spool', () => {
     await s.close();
   });
 
+  it('reads in bounded chunks: records across chunk edges, and one record larger than a chunk', async () => {
+    const s = await Spool.open({ dir: tmp(), segmentBytes: 64 * 1024 * 1024 });
+    const big = Buffer.from(JSON.stringify({ i: -1, pad: 'x'.repeat(3 * 1024 * 1024) }));
+    for (let i = 0; i < 30_000; i++) await s.append([rec(i)]);
+    await s.append([big]);
+    await s.append([rec(30_000)]);
+    const got = await drain(s, 5000);
+    expect(got.length).toBe(30_002);
+    expect(got[30_000]).toBe(-1);
+    expect(got.at(-1)).toBe(30_000);
+    await s.close();
+  }, 60_000);
+
   it('survives a garbage cursor file', async () => {
     const dir = tmp();
     const a = await Spool.open({ dir });

@@ -42,8 +42,12 @@ export interface SpoolStats {
   damagedRecords: number;
 }
 
+/** bytes read from a segment at a time */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 interface Pending {
   buf: Buffer;
+  records: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -138,7 +142,7 @@ export class Spool {
     if (payloads.length === 0) return Promise.resolve();
     const buf = Buffer.concat(payloads.map(frame));
     return new Promise((resolve, reject) => {
-      this.queue.push({ buf, resolve, reject });
+      this.queue.push({ buf, records: payloads.length, resolve, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -164,7 +168,7 @@ export class Spool {
         if (this.fsync) await this.active.fh.datasync();
         this.sizes.set(this.active.seq, this.sizes.get(this.active.seq)! + all.length);
         for (const p of accepted) {
-          this.stats_.appendedRecords += scan(p.buf).records.length;
+          this.stats_.appendedRecords += p.records;
           p.resolve();
         }
       } catch (err) {
@@ -212,17 +216,26 @@ export class Spool {
         this.readPos = { seq: seq + 1, offset: 0 };
         continue;
       }
-      const fh = await open(path.join(this.opts.dir, segmentName(seq)), 'r');
+      // read a bounded chunk, growing it only for a record larger than the chunk
+      let chunk = Math.min(size - offset, READ_CHUNK_BYTES);
+      let res: ReturnType<typeof scan>;
       let buf: Buffer;
+      const fh = await open(path.join(this.opts.dir, segmentName(seq)), 'r');
       try {
-        buf = Buffer.allocUnsafe(size - offset);
-        await fh.read(buf, 0, buf.length, offset);
+        for (;;) {
+          buf = Buffer.allocUnsafe(chunk);
+          const { bytesRead } = await fh.read(buf, 0, chunk, offset);
+          buf = buf.subarray(0, bytesRead);
+          const partial = offset + bytesRead < size;
+          res = scan(buf, 0, maxRecords, partial);
+          if (res.records.length > 0 || !partial) break;
+          chunk = Math.min(size - offset, chunk * 2);
+        }
       } finally {
         await fh.close();
       }
-      const res = scan(buf);
       this.stats_.damagedRecords += res.damaged;
-      const records = res.records.slice(0, maxRecords);
+      const records = res.records;
       if (records.length === 0) {
         this.readPos = { seq, offset: size }; // nothing intact left in this segment
         continue;

@@ -69,6 +69,11 @@ export class SimOpcuaServer {
       certificateFile: path.join(this.o.pkiDir, 'own', 'certs', 'certificate.pem'),
       privateKeyFile: path.join(this.o.pkiDir, 'own', 'private', 'private_key.pem'),
       buildInfo: { productName: 'plantkpi simulated plant' },
+      serverCapabilities: {
+        maxSubscriptionsPerSession: 50,
+        maxSubscriptions: 500,
+        maxMonitoredItems: 1_000_000,
+      },
       allowAnonymous: users === undefined,
       ...(users ? { userManager: { isValidUser: (u: string, p: string) => users[u] === p } } : {}),
       ...(this.o.secureOnly
