@@ -3,7 +3,7 @@ import { loadPlantConfig } from '../config/load.ts';
 import { startCollector } from '../ingest/collector.ts';
 import { jsonLog } from '../ingest/context.ts';
 import { browseServer } from '../ingest/opcua/browse.ts';
-import { EXIT, type Io, type Parsed, UsageError } from './main.ts';
+import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
 
 export async function cmdCollect(o: Parsed, io: Io): Promise<number> {
   const file = o.values.config;
@@ -32,6 +32,19 @@ export async function cmdOpcua(args: string[], io: Io, parse: (a: string[]) => P
   if (url === undefined) throw new UsageError('opcua browse needs the server URL (opc.tcp://host:port/path)');
   const depth = Number(o.values.depth ?? 6);
   const max = Number(o.values.max ?? 5000);
-  io.out(await browseServer(url, { maxDepth: depth, maxNodes: max }));
+  const user = o.values.user;
+  const passwordEnv = o.values['password-env'] ?? 'PLANTKPI_OPCUA_PASSWORD';
+  const identity = user === undefined ? undefined : { user, password: process.env[passwordEnv] ?? '' };
+  try {
+    io.out(await browseServer(url, { maxDepth: depth, maxNodes: max, ...(identity ? { identity } : {}) }));
+  } catch (err) {
+    const first = (err as Error).message.split('\n')[0];
+    throw new CliError(
+      `cannot browse ${url}: ${first}` +
+        (user === undefined
+          ? ' (if the server wants a user, give --user NAME and the password in PLANTKPI_OPCUA_PASSWORD)'
+          : ''),
+    );
+  }
   return EXIT.ok;
 }

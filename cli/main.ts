@@ -28,7 +28,8 @@ Usage:
   plantkpi schema [--out FILE]                    JSON Schema of the plant config, for editors
   plantkpi collect --config FILE                  run the configured OPC UA and MQTT sources into InfluxDB
                                                   (/metrics and /health on collector.httpPort; SIGTERM flushes)
-  plantkpi opcua browse URL [--depth N] [--max N] a server's numeric variables as draft signal config
+  plantkpi opcua browse URL [--depth N] [--max N] [--user NAME [--password-env VAR]]
+                                                  a server's numeric variables as draft signal config
 
 Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid config, 4 rejected input lines, 5 KPI computation failed.
 `;
@@ -67,7 +68,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       }
       case 'opcua': {
         const { cmdOpcua } = await import('./collect.ts');
-        return await cmdOpcua(rest, io, (a) => opts(a, { depth: true, max: true }));
+        return await cmdOpcua(rest, io, (a) =>
+          opts(a, { depth: true, max: true, user: true, 'password-env': true }),
+        );
       }
       case 'demo':
         return await cmdDemo(opts(rest, { data: true, csv: true, config: true }), io);
@@ -121,6 +124,8 @@ function validate(args: string[], io: Io): number {
 }
 
 export class InputError extends Error {}
+/** A failure whose message says it all (no stack trace for the user). */
+export class CliError extends Error {}
 export class KpiError extends Error {}
 
 function report(err: unknown, io: Io): number {
@@ -135,6 +140,10 @@ function report(err: unknown, io: Io): number {
   if (err instanceof InputError) {
     io.err(`plantkpi: ${err.message}\n`);
     return EXIT.input;
+  }
+  if (err instanceof CliError) {
+    io.err(`plantkpi: ${err.message}\n`);
+    return EXIT.failure;
   }
   if (err instanceof KpiError) {
     io.err(`plantkpi: KPI computation failed: ${err.message}\n`);

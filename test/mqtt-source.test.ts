@@ -62,8 +62,8 @@ describe('MQTT source', () => {
         qos: 1,
       });
     }
-    let got: Awaited<ReturnType<typeof h.drain>> = [];
-    await waitFor('5 readings', async () => (got = await h.drain()).length === 5);
+    await waitFor('5 readings', async () => (await h.drain()).length === 5);
+    const got = await h.drain();
     expect(got.map((r) => r.value)).toEqual([0, 1, 2, 3, 4]);
     await pub.endAsync();
     await src.stop();

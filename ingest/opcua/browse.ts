@@ -9,6 +9,7 @@ import {
   NodeClass,
   OPCUAClient,
   type ReferenceDescription,
+  UserTokenType,
 } from 'node-opcua';
 
 const NUMERIC = new Set([
@@ -28,6 +29,8 @@ const NUMERIC = new Set([
 export interface BrowseOptions {
   maxDepth: number;
   maxNodes: number;
+  /** user name and password, when the server allows no anonymous session */
+  identity?: { user: string; password: string };
 }
 
 export async function browseServer(url: string, opts: BrowseOptions): Promise<string> {
@@ -37,7 +40,11 @@ export async function browseServer(url: string, opts: BrowseOptions): Promise<st
   });
   await client.connect(url);
   try {
-    const session = await client.createSession();
+    const session = await client.createSession(
+      opts.identity
+        ? { type: UserTokenType.UserName, userName: opts.identity.user, password: opts.identity.password }
+        : { type: UserTokenType.Anonymous },
+    );
     const found: { nodeId: string; path: string; dataType: string }[] = [];
     const queue: { nodeId: string; path: string; depth: number }[] = [
       { nodeId: 'ns=0;i=85', path: '', depth: 0 },

@@ -13,10 +13,14 @@ import {
   OPCUACertificateManager,
   OPCUAServer,
   SecurityPolicy,
+  type StatusCode,
   StatusCodes,
   type UAVariable,
   Variant,
 } from 'node-opcua';
+
+/** a status name such as Good or UncertainLastUsableValue */
+export type StatusName = Exclude<keyof typeof StatusCodes, 'prototype'>;
 
 export interface SimOpcuaOptions {
   port: number;
@@ -119,14 +123,14 @@ export class SimOpcuaServer {
     this.nodes.set(id, v);
   }
 
-  /** Sets a value with its source time. */
-  set(id: string, value: number, sourceMs: number): void {
+  /** Sets a value with its source time (and a status other than Good, e.g. 'UncertainLastUsableValue'). */
+  set(id: string, value: number, sourceMs: number, status: StatusName = 'Good'): void {
     this.values.set(id, { value, sourceMs });
     this.nodes
       .get(id)
       ?.setValueFromSource(
         new Variant({ dataType: DataType.Double, value }),
-        StatusCodes.Good,
+        StatusCodes[status] as StatusCode,
         new Date(sourceMs),
       );
   }
