@@ -1,0 +1,32 @@
+/**
+ * Runs the simulated OPC UA server as its own process (for tests that must stop or freeze a server, and for the
+ * compose stack): node --import tsx sim/opcua/main.ts --port 4840 --pki ./pki/sim --vars E-1,E-2 --tick-ms 1000
+ * Every tick each variable grows by one, stamped with the current time. Prints `ready <endpoint>` when listening.
+ */
+import { parseArgs } from 'node:util';
+import { SimOpcuaServer } from './server.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4840' },
+    pki: { type: 'string', default: './pki/sim' },
+    vars: { type: 'string', default: 'E-1' },
+    'tick-ms': { type: 'string', default: '1000' },
+  },
+});
+const ids = String(values.vars).split(',').filter(Boolean);
+const server = new SimOpcuaServer({ port: Number(values.port), pkiDir: String(values.pki), variables: ids });
+await server.start();
+let n = 0;
+setInterval(() => {
+  n++;
+  const now = Date.now();
+  for (const id of ids) server.set(id, n, now);
+}, Number(values['tick-ms']));
+process.stdout.write(`ready ${server.endpoint}\n`);
+const stop = async () => {
+  await server.stop();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
