@@ -1,4 +1,6 @@
 /** OPC UA: username identity, status codes kept as quality, absolute deadband, and `plantkpi opcua browse`. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpcuaSourceSchema } from '../ingest/opcua/schema.ts';
@@ -73,6 +75,73 @@ describe('OPC UA extras', () => {
     const t = got.filter((r) => r.signal === 'T-1' && mine(r)).map((r) => r.value);
     expect(t).toEqual([100, 110]); // 101, 102 and 111 are within the deadband of the last reported value
     await h.close();
+  }, 60_000);
+
+  it('logs in with an X.509 user certificate the server trusts', async () => {
+    const dir = path.join(tmp.dir, 'x509');
+    const userPki = path.join(dir, 'user-pki');
+    const secure = new SimOpcuaServer({
+      port: await freePort(),
+      pkiDir: path.join(dir, 'server-pki'),
+      variables: ['Line1.Energy'],
+      users: {},
+      userPkiDir: userPki,
+    });
+    await secure.start();
+    execFileSync('mkdir', ['-p', dir]);
+    const cert = path.join(dir, 'user.crt');
+    const key = path.join(dir, 'user.key');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=plantkpi-collector',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-addext',
+        'keyUsage=digitalSignature,nonRepudiation,keyEncipherment,dataEncipherment',
+        '-addext',
+        'extendedKeyUsage=clientAuth',
+        '-addext',
+        'subjectAltName=URI:urn:plantkpi:user',
+      ],
+      // node-opcua's PKI code leaves OPENSSL_CONF=undefined in the environment: give openssl a clean one
+      { stdio: 'pipe', env: { PATH: process.env.PATH ?? '/usr/bin' } },
+    );
+    const der = Buffer.from(
+      readFileSync(cert, 'utf8')
+        .replace(/-----[^-]+-----/g, '')
+        .replace(/\s+/g, ''),
+      'base64',
+    );
+    await secure.userCertificateManager!.trustCertificate(der);
+    const h = await sourceHarness(dir, { 'E-1': 'kWh' });
+    const src = new OpcuaSource(
+      OpcuaSourceSchema.parse({
+        id: 'x509',
+        endpoint: secure.endpoint,
+        pkiDir: path.join(dir, 'client-pki'),
+        identity: { type: 'certificate', certFile: cert, keyFile: key },
+        items: [{ signal: 'E-1', nodeId: 'ns=1;s=Line1.Energy', samplingIntervalMs: 50 }],
+      }),
+      h.ctx,
+    );
+    await src.start();
+    await waitFor('live with a certificate identity', async () => src.live.size === 1, 20_000).catch((e) => {
+      throw new Error(`${e.message}: ${JSON.stringify(h.logs.slice(-3))}`);
+    });
+    await src.stop();
+    await h.close();
+    await secure.stop();
   }, 60_000);
 
   it('plantkpi opcua browse refuses clearly without the credentials the server wants', async () => {

@@ -114,7 +114,7 @@ export class OpcuaSource {
     if (id.type === 'certificate') {
       return {
         type: UserTokenType.Certificate,
-        certificateData: readFileSync(id.certFile),
+        certificateData: derOf(readFileSync(id.certFile)),
         privateKey: readFileSync(id.keyFile, 'utf8'),
       } as UserIdentityInfo;
     }
@@ -333,6 +333,13 @@ function parameters(item: OpcuaItem): MonitoringParametersOptions {
         }
       : {}),
   };
+}
+
+/** A certificate file in PEM or DER, as DER (what OPC UA carries). */
+function derOf(file: Buffer): Buffer {
+  const text = file.toString('latin1');
+  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(text);
+  return m ? Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64') : file;
 }
 
 function numeric(v: unknown): number | null {

@@ -32,6 +32,8 @@ export interface SimOpcuaOptions {
   secureOnly?: SecurityPolicy[];
   /** username -> password; anonymous is allowed when absent */
   users?: Record<string, string>;
+  /** PKI folder of the user certificates the server accepts (X.509 identity) */
+  userPkiDir?: string;
 }
 
 export class SimOpcuaServer {
@@ -41,6 +43,7 @@ export class SimOpcuaServer {
   private readonly nodes = new Map<string, UAVariable>();
   private readonly removed = new Set<string>();
   readonly certificateManager: OPCUACertificateManager;
+  readonly userCertificateManager: OPCUACertificateManager | null;
 
   constructor(private readonly o: SimOpcuaOptions) {
     for (const id of o.variables) this.values.set(id, { value: 0, sourceMs: Date.now() });
@@ -48,6 +51,12 @@ export class SimOpcuaServer {
       rootFolder: o.pkiDir,
       automaticallyAcceptUnknownCertificate: false,
     });
+    this.userCertificateManager = o.userPkiDir
+      ? new OPCUACertificateManager({
+          rootFolder: o.userPkiDir,
+          automaticallyAcceptUnknownCertificate: false,
+        })
+      : null;
   }
 
   get endpoint(): string {
@@ -63,6 +72,7 @@ export class SimOpcuaServer {
 
   async start(): Promise<void> {
     await this.certificateManager.initialize();
+    await this.userCertificateManager?.initialize();
     const users = this.o.users;
     const server = new OPCUAServer({
       port: this.o.port,
@@ -70,6 +80,7 @@ export class SimOpcuaServer {
       alternateHostname: ['127.0.0.1'],
       resourcePath: '/plantkpi/sim',
       serverCertificateManager: this.certificateManager,
+      ...(this.userCertificateManager ? { userCertificateManager: this.userCertificateManager } : {}),
       certificateFile: path.join(this.o.pkiDir, 'own', 'certs', 'certificate.pem'),
       privateKeyFile: path.join(this.o.pkiDir, 'own', 'private', 'private_key.pem'),
       buildInfo: { productName: 'plantkpi simulated plant' },
