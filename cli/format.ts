@@ -1,11 +1,12 @@
 /** Printing KPI results: an aligned table for people, JSON for programs, CSV (UTF-8 with BOM) for Excel. */
+import { resultsCsv } from '../kpi/export/csv.ts';
 import { kpiLabel, type PeriodResult, SCOPE_LABELS } from '../kpi/rows.ts';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 
 export function formatResults(results: readonly PeriodResult[], format: OutputFormat): string {
   if (format === 'json') return `${JSON.stringify(toJson(results), null, 2)}\n`;
-  if (format === 'csv') return toCsv(results);
+  if (format === 'csv') return resultsCsv(results);
   return toTable(results);
 }
 
@@ -15,74 +16,6 @@ export function toJson(results: readonly PeriodResult[]) {
     targets: results.flatMap((r) => r.targets),
     quality: results.map((r) => ({ period: r.period, signals: r.quality })),
   };
-}
-
-const BOM = '\uFEFF';
-
-function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-function toCsv(results: readonly PeriodResult[]): string {
-  const head = [
-    '记录 record',
-    '指标 kpi',
-    '指标名称 label',
-    '范围类型 scope_type',
-    '范围 scope_id',
-    '期间 period',
-    '数值 value',
-    '单位 unit',
-    '目标上限 target_max',
-    '目标下限 target_min',
-    '状态 status',
-    '暂定 provisional',
-  ];
-  const lines = [head.map(csvField).join(',')];
-  for (const r of results) {
-    for (const k of r.kpis) {
-      lines.push(
-        [
-          'kpi',
-          k.kpi,
-          kpiLabel(k.kpi),
-          k.scope_type,
-          k.scope_id,
-          k.period,
-          k.value,
-          k.unit,
-          '',
-          '',
-          '',
-          k.provisional,
-        ]
-          .map(csvField)
-          .join(','),
-      );
-    }
-    for (const t of r.targets) {
-      lines.push(
-        [
-          'target',
-          t.kpi,
-          kpiLabel(t.kpi),
-          t.scope_type,
-          t.scope_id,
-          t.period,
-          t.actual,
-          '',
-          t.target_max,
-          t.target_min,
-          t.status,
-          t.provisional,
-        ]
-          .map(csvField)
-          .join(','),
-      );
-    }
-  }
-  return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
 function fmt(x: number): string {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CollectorSchema, InfluxSchema, SpoolSchema } from '../ingest/influx/schema.ts';
 import { SourcesSchema } from '../ingest/schemas.ts';
+import { JobsSchema } from '../kpi/jobs/schema.ts';
 import { isIsoDateOrDateTime } from './time.ts';
 
 /** An identifier: letters, digits and `_ . : -`, as used in tags and file names. */
@@ -256,6 +257,8 @@ export const PlantConfigSchema = z.object({
   /** the collector's durable spool in front of InfluxDB */
   spool: SpoolSchema.prefault({}),
   collector: CollectorSchema.prefault({}),
+  /** scheduled KPI jobs on BullMQ and the monthly export */
+  jobs: JobsSchema,
 });
 
 export type PlantConfig = z.infer<typeof PlantConfigSchema>;

@@ -8,18 +8,19 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# the servers the integration tests start privately: InfluxDB 1.x and Mosquitto from Debian's packages
+# the servers the integration tests start privately: InfluxDB 1.x, Mosquitto and Redis from Debian's packages
+# Debian's packages start their services; the tests use private instances on free ports instead
+PATH="$PATH:/usr/sbin"
 missing=()
 command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
 command -v mosquitto >/dev/null 2>&1 || missing+=(mosquitto)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
     || { echo "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
 fi
-# Debian's packages start their services; the tests use private instances on free ports instead
-PATH="$PATH:/usr/sbin"
 
 passed=0
 failed=0

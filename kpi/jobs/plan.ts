@@ -1,0 +1,97 @@
+/** Pure planning of KPI jobs: which period a tick means, ranges of periods, config hashes and per-period fingerprints. */
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { PlantConfig } from '../../config/schema.ts';
+import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
+import type { Plant, Scope } from '../plant.ts';
+
+export type JobKind = 'hour' | 'day' | 'month';
+export const JOB_KINDS: readonly JobKind[] = ['hour', 'day', 'month'];
+
+/** The last full period of this kind that ended at or before `atMs` (a tick at 00:30 on Nov 1 means October). */
+export function previousPeriod(kind: JobKind, atMs: number, timeZone: string): Period {
+  const start = DateTime.fromMillis(atMs, { zone: timeZone })
+    .startOf(kind)
+    .minus({ [`${kind}s`]: 1 });
+  const fmt = { hour: "yyyy-MM-dd'T'HH", day: 'yyyy-MM-dd', month: 'yyyy-MM' }[kind];
+  return parsePeriod(start.toFormat(fmt), timeZone);
+}
+
+/** Every whole period of this kind from `from` (inclusive) to `to` (exclusive), both dates or date-times. */
+export function periodsBetween(kind: JobKind, from: string, to: string, timeZone: string): Period[] {
+  const range = parsePeriod(`${from}..${to}`, timeZone);
+  return splitPeriod(range, kind).filter((p) => p.kind === kind);
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Key order does not matter; arrays keep their order. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v as object)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** The whole config's version (the collector and jobs sections included). */
+export function configHash(config: PlantConfig): string {
+  return sha(canonicalJson(config)).slice(0, 16);
+}
+
+const overlaps = (a: { fromMs: number; toMs: number }, p: Period) => a.fromMs < p.endMs && a.toMs > p.startMs;
+
+/**
+ * What a period's KPIs depend on in the config: signals, carriers, products, equipment and completeness, and only
+ * the factors, assignments and targets that apply inside the period. A change elsewhere leaves it unchanged, so a
+ * new factor for 2027 marks no 2026 period for recompute.
+ */
+export function periodFingerprint(plant: Plant, period: Period): string {
+  const c = plant.config;
+  // validity clipped to the period: only what happens inside it counts
+  const from = (a: { fromMs: number }) => Math.max(a.fromMs, period.startMs);
+  const to = (a: { toMs: number }) => Math.min(a.toMs, period.endMs);
+  const scope = (s: Scope) => ({
+    id: s.id,
+    parent: s.parent,
+    meters: s.meters.filter((a) => overlaps(a, period)).map((a) => [a.signal, a.share, from(a), to(a)]),
+    products: s.products.filter((a) => overlaps(a, period)).map((a) => [a.signal, a.share, from(a), to(a)]),
+    equipment: s.equipment.filter((a) => overlaps(a, period)).map((a) => [a.id, from(a), to(a)]),
+  });
+  const factors = plant.library.factors
+    .filter((f) => overlaps(f, period))
+    .map((f) => [f.carrier, f.kind, f.series, f.region, f.value, f.unit, from(f), to(f)])
+    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  const targets = c.targets.filter((t) =>
+    t.period !== undefined ? t.period === period.label : t.every === period.kind,
+  );
+  return sha(
+    canonicalJson({
+      timeZone: c.site.timeZone,
+      gridRegion: c.site.gridRegion,
+      completeness: c.completeness,
+      carriers: c.carriers,
+      products: c.products,
+      signals: c.signals,
+      equipment: c.equipment,
+      factors,
+      committee: c.organisation.committee.id,
+      branches: plant.branches.map((b) => [b.id, b.parent]),
+      generalBranches: plant.generalBranches.map((g) => g.id),
+      areas: plant.areas.map(scope),
+      teams: plant.teams.map(scope),
+      targets,
+    }),
+  ).slice(0, 16);
+}
+
+/** A deterministic job id: the same kind, period and config version is the same job (a duplicate is a no-op). */
+export function jobId(kind: JobKind, label: string, hash: string): string {
+  return `kpi_${kind}_${label.replace(/[^\w.+-]/g, '_')}_${hash}`;
+}

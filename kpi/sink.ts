@@ -1,0 +1,64 @@
+/**
+ * Where computed KPI rows go: InfluxDB (measurement `kpi`, so Grafana shows them) or files beside the embedded store.
+ * A period written again replaces its points (same tags and time), never doubles them.
+ *   measurement `kpi`  tags: kpi, scope_type, scope_id, period_kind   time: period start
+ *   fields: value (float), provisional (bool), unit, period (the label)
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pointLine } from '../ingest/influx/line-protocol.ts';
+import type { WriteTarget } from '../ingest/influx/targets.ts';
+import type { PeriodResult } from './rows.ts';
+
+export interface KpiSink {
+  write(result: PeriodResult, kind: string): Promise<void>;
+}
+
+export const KPI_MEASUREMENT = 'kpi';
+
+export function kpiLines(result: PeriodResult, kind: string, site: string): string[] {
+  return result.kpis.map((r) =>
+    pointLine({
+      measurement: KPI_MEASUREMENT,
+      tags: { site, kpi: r.kpi, scope_type: r.scope_type, scope_id: r.scope_id, period_kind: kind },
+      fields: { value: r.value, provisional: r.provisional, unit: r.unit, period: r.period },
+      timeMs: result.startMs,
+    }),
+  );
+}
+
+export class InfluxKpiSink implements KpiSink {
+  constructor(
+    private readonly target: WriteTarget,
+    private readonly site: string,
+  ) {}
+
+  async write(result: PeriodResult, kind: string): Promise<void> {
+    const lines = kpiLines(result, kind, this.site);
+    for (let i = 0; i < lines.length; i += 5000) await this.target.write(lines.slice(i, i + 5000));
+  }
+}
+
+/** `DATA/kpi/<kind>/<period>.json`, replaced atomically. */
+export class FileKpiSink implements KpiSink {
+  constructor(private readonly dir: string) {}
+
+  file(kind: string, period: string): string {
+    return path.join(this.dir, 'kpi', kind, `${period.replace(/[^\w.-]/g, '_')}.json`);
+  }
+
+  async write(result: PeriodResult, kind: string): Promise<void> {
+    const file = this.file(kind, result.period);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(result));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  read(kind: string, period: string): PeriodResult | null {
+    try {
+      return JSON.parse(readFileSync(this.file(kind, period), 'utf8')) as PeriodResult;
+    } catch {
+      return null;
+    }
+  }
+}

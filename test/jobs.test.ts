@@ -1,0 +1,237 @@
+/**
+ * Scheduled KPI jobs against a real private Redis: the reference plant through import, the scheduled monthly job and
+ * the export (Excel read back, CSV values equal expected.json); a locked month refuses; a scheduler restarted again
+ * and again creates no duplicate jobs; a factor change leads to recompute of exactly the affected periods.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Queue, Worker } from 'bullmq';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relClose } from '../cli/expected.ts';
+import { parsePlantConfig } from '../config/load.ts';
+import { KPI_HEADERS, SHEETS } from '../kpi/export/month.ts';
+import { enqueueCompute } from '../kpi/jobs/queue.ts';
+import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
+import type { JobState } from '../kpi/jobs/state.ts';
+import { installSchedulers, planRecompute, startWorker } from '../kpi/jobs/worker.ts';
+import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
+import { waitFor } from './services/ports.ts';
+import { type RedisServer, startRedis } from './services/redis.ts';
+
+const tmp = tempDir('plantkpi-jobs-');
+let redis: RedisServer;
+const data = path.join(tmp.dir, 'data');
+const exportDir = path.join(tmp.dir, 'exports');
+const expected = JSON.parse(readFileSync(path.join(REFERENCE, 'expected.json'), 'utf8'));
+const NEVER = '0 0 1 1 *';
+
+function config(prefix: string, extra = '', monthlyCron = NEVER) {
+  return parsePlantConfig(
+    `${readFileSync(REFERENCE_CONFIG, 'utf8')}${extra}
+jobs:
+  redis: { url: "${redis.url}" }
+  prefix: ${prefix}
+  hourlyCron: "${NEVER}"
+  dailyCron: "${NEVER}"
+  monthlyCron: "${monthlyCron}"
+  exportDir: "${exportDir}"
+  lockDurationMs: 2000
+`,
+    `${prefix}.yaml`,
+  );
+}
+
+interface Running {
+  rt: Runtime;
+  worker: Worker;
+  queue: Queue;
+  state: JobState;
+  stop(): Promise<void>;
+}
+
+async function run(cfg: ReturnType<typeof config>): Promise<Running> {
+  const rt = await openRuntime(cfg, data);
+  const { worker, queue, state } = startWorker(rt, () => {});
+  return {
+    rt,
+    worker,
+    queue,
+    state,
+    async stop() {
+      await worker.close();
+      await queue.close();
+      await rt.close();
+    },
+  };
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const r = await cli(
+    'import',
+    path.join(REFERENCE, 'readings.csv'),
+    '--config',
+    REFERENCE_CONFIG,
+    '--data',
+    data,
+  );
+  expect(r.code).toBe(0);
+});
+afterAll(async () => {
+  await redis?.destroy();
+  tmp.cleanup();
+});
+
+describe('scheduled KPI jobs', () => {
+  it('the monthly scheduler computes October, writes the export (Excel read back, CSV = expected.json) and locks the month', async () => {
+    // today is after October 2026, so the month a tick means is 2026-10; fire every 2 s
+    const r = await run(config('sched', '', '*/2 * * * * *'));
+    await installSchedulers(r.rt, r.queue);
+    const manifestFile = path.join(exportDir, '2026-10', 'manifest.json');
+    await waitFor('monthly export', async () => await r.state.isLocked('2026-10'), 30_000);
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    expect(manifest.configHash).toBe(r.rt.configHash);
+    expect(
+      manifest.factorsUsed
+        .map((f: { carrier: string; kind: string; value: number }) => `${f.carrier}/${f.kind}=${f.value}`)
+        .sort(),
+    ).toEqual([
+      'electricity/co2=0.5543',
+      'electricity/tce=0.1229',
+      'natural_gas/co2=2.1622',
+      'natural_gas/tce=1.2143',
+    ]);
+    expect(manifest.completeness.find((c: { signal: string }) => c.signal === 'E-ELY').completeness).toBe(1);
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining([
+        'plantkpi-SITE-2026-10.xlsx',
+        'plantkpi-SITE-2026-10.csv',
+        'plantkpi-SITE-2026-10.arrow',
+        'branches/B-ELY/plantkpi-B-ELY-2026-10.csv',
+      ]),
+    );
+
+    // CSV values equal expected.json (the month's rows)
+    const csv = readFileSync(path.join(exportDir, '2026-10', 'plantkpi-SITE-2026-10.csv'), 'utf8');
+    expect(csv.startsWith('\uFEFF记录 record,指标 kpi')).toBe(true);
+    const rows = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const month = expected.kpis.filter((e: { period: string }) => e.period === '2026-10');
+    for (const e of month) {
+      const got = rows.find(
+        (c) => c[0] === 'kpi' && c[1] === e.kpi && c[3] === e.scope_type && c[4] === e.scope_id,
+      );
+      expect(got, `${e.kpi} ${e.scope_id}`).toBeDefined();
+      expect(
+        relClose(Number(got![6]), e.value, 1e-6),
+        `${e.kpi} ${e.scope_id}: ${got![6]} vs ${e.value}`,
+      ).toBe(true);
+    }
+    for (const t of expected.targets) {
+      const got = rows.find((c) => c[0] === 'target' && c[1] === t.kpi && c[4] === t.scope_id);
+      expect(got?.[10]).toBe(t.status);
+    }
+
+    // the workbook read back: its sheets, headers and values
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(exportDir, '2026-10', 'plantkpi-SITE-2026-10.xlsx'));
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      ...SHEETS.map((s) => s.name),
+      '目标 Targets',
+      '数据质量 Quality',
+    ]);
+    const areas = wb.getWorksheet('责任区 Areas')!;
+    expect((areas.getRow(1).values as unknown[]).slice(1)).toEqual(KPI_HEADERS);
+    let checked = 0;
+    areas.eachRow((row, n) => {
+      if (n === 1) return;
+      const [, type, id, name, kpi, , value, unit] = row.values as unknown[];
+      const e = month.find((x: { kpi: string; scope_id: string }) => x.kpi === kpi && x.scope_id === id);
+      if (e === undefined) return;
+      expect(type).toBe('area');
+      expect(unit).toBe(e.unit);
+      expect(relClose(value as number, e.value, 1e-6)).toBe(true);
+      if (id === 'A-ELY-1') expect(name).toBe('电解一区党员责任区 Electrolysis area 1');
+      checked++;
+    });
+    expect(checked).toBe(month.filter((e: { scope_type: string }) => e.scope_type === 'area').length);
+    const targets = wb.getWorksheet('目标 Targets')!;
+    expect(targets.getRow(3).getCell(8).value).toBe('未达标 missed');
+
+    // a locked month refuses, visibly and without retries
+    const refused = await enqueueCompute(
+      r.queue,
+      { kind: 'month', period: '2026-10', configHash: r.rt.configHash, reason: 'test' },
+      r.rt.config.jobs,
+      '_again',
+    );
+    const job = (await r.queue.getJob(refused.id))!;
+    await waitFor('refused', async () => (await job.getState()) === 'failed');
+    const failed = (await r.queue.getJob(refused.id))!;
+    expect(failed.failedReason).toMatch(/month 2026-10 is closed and locked/);
+    expect(failed.attemptsMade).toBe(1);
+    expect((await r.state.auditLog()).map((a) => a.action)).toEqual(['lock', 'recompute-refused']);
+
+    // ticks keep coming every 2 s, but the month's job id is deterministic: no second compute job
+    await new Promise((res) => setTimeout(res, 4500));
+    const computeJobs = (
+      await r.queue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'])
+    ).filter((j) => j.name === 'compute');
+    expect(computeJobs.map((j) => j.id).sort()).toEqual(
+      [`kpi_month_2026-10_${r.rt.configHash}`, `${refused.id}`].sort(),
+    );
+    await r.stop();
+  }, 60_000);
+
+  it('a scheduler restarted again and again creates no duplicate schedulers or jobs', async () => {
+    const cfg = config('restarts');
+    for (let i = 0; i < 5; i++) {
+      const r = await run(cfg);
+      await installSchedulers(r.rt, r.queue);
+      await r.stop();
+    }
+    const r = await run(cfg);
+    expect((await r.queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
+      'kpi-day',
+      'kpi-hour',
+      'kpi-month',
+    ]);
+    expect(await r.queue.getDelayedCount()).toBe(3);
+    await r.stop();
+  });
+
+  it('a factor change leads to recompute of exactly the affected periods', async () => {
+    const before = await run(config('recompute'));
+    for (const period of ['2026-09', '2026-10', '2026-11']) {
+      await enqueueCompute(
+        before.queue,
+        { kind: 'month', period, configHash: before.rt.configHash, reason: 'backfill' },
+        before.rt.config.jobs,
+      );
+    }
+    await waitFor('three months computed', async () => (await before.state.computed()).length === 3, 30_000);
+    await before.stop();
+    // a new regional grid factor from November on: September and October are untouched
+    const extra = `
+factors:
+  - { carrier: electricity, kind: co2, value: 0.5, unit: kgCO2/kWh, series: regional-grid-average, region: northwest, from: "2026-11-01", source: "site override from November" }
+  - { carrier: electricity, kind: co2, value: 0.5543, unit: kgCO2/kWh, series: regional-grid-average, region: northwest, to: "2026-11-01", source: "MEE northwest 2023" }
+`;
+    const after = await run(config('recompute', extra));
+    expect(after.rt.configHash).not.toBe(before.rt.configHash);
+    const plan = await planRecompute(after.rt, after.queue, after.state);
+    expect(plan.enqueued).toEqual(['month 2026-11']);
+    await waitFor(
+      'recomputed',
+      async () =>
+        (await after.state.computed()).find((e) => e.period === '2026-11')?.configHash ===
+        after.rt.configHash,
+      30_000,
+    );
+    await after.stop();
+  }, 60_000);
+});
