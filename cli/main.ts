@@ -26,6 +26,14 @@ Usage:
   plantkpi demo [--data DIR] [--csv FILE]         the reference plant: import, then KPIs for 2026-10
                                                   and 2026-10-05, checked against expected.json
   plantkpi schema [--out FILE]                    JSON Schema of the plant config, for editors
+  plantkpi worker --config FILE [--data DIR] [--concurrency N]
+                                                  run KPI jobs from Redis (BullMQ); as many as wanted
+  plantkpi scheduler --config FILE [--once 1]     install the hourly/daily/monthly schedulers (idempotent)
+                                                  and enqueue recomputes the config change calls for
+  plantkpi backfill --config FILE --from DATE --to DATE [--kinds day,month] [--reopen "reason"]
+                                                  enqueue every period in a range
+  plantkpi export --config FILE --period 2026-10 [--data DIR] [--out DIR]
+                                                  the monthly export (xlsx, CSV, Arrow, per branch, manifest)
   plantkpi collect --config FILE                  run the configured OPC UA and MQTT sources into InfluxDB
                                                   (/metrics and /health on collector.httpPort; SIGTERM flushes)
   plantkpi opcua browse URL [--depth N] [--max N] [--user NAME [--password-env VAR]]
@@ -71,6 +79,28 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await cmdOpcua(rest, io, (a) =>
           opts(a, { depth: true, max: true, user: true, 'password-env': true }),
         );
+      }
+      case 'worker':
+      case 'scheduler':
+      case 'backfill':
+      case 'export': {
+        const jobs = await import('./jobs.ts');
+        const o = opts(rest, {
+          config: true,
+          data: true,
+          concurrency: true,
+          once: true,
+          from: true,
+          to: true,
+          kinds: true,
+          reopen: true,
+          period: true,
+          out: true,
+        });
+        if (command === 'worker') return await jobs.cmdWorker(o, io);
+        if (command === 'scheduler') return await jobs.cmdScheduler(o, io);
+        if (command === 'backfill') return await jobs.cmdBackfill(o, io);
+        return await jobs.cmdExport(o, io);
       }
       case 'demo':
         return await cmdDemo(opts(rest, { data: true, csv: true, config: true }), io);

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { Bool, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 import type { Plant } from '../plant.ts';
 import { type KpiRow, kpiLabel, type PeriodResult, type ScopeKind } from '../rows.ts';
@@ -98,16 +98,21 @@ function sha256(b: Buffer | string): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
+/** Plain Utf8 columns (not dictionaries, whose ids depend on the process), so the bytes depend on the rows alone. */
 function arrowOf(rows: readonly KpiRow[]): Uint8Array {
+  const text = (f: (r: KpiRow) => string) => vectorFromArray(rows.map(f), new Utf8());
   return tableToIPC(
-    tableFromArrays({
-      kpi: rows.map((r) => r.kpi),
-      scope_type: rows.map((r) => r.scope_type),
-      scope_id: rows.map((r) => r.scope_id),
-      period: rows.map((r) => r.period),
-      value: Float64Array.from(rows.map((r) => r.value)),
-      unit: rows.map((r) => r.unit),
-      provisional: rows.map((r) => r.provisional),
+    new Table({
+      kpi: text((r) => r.kpi),
+      scope_type: text((r) => r.scope_type),
+      scope_id: text((r) => r.scope_id),
+      period: text((r) => r.period),
+      value: vectorFromArray(Float64Array.from(rows.map((r) => r.value))),
+      unit: text((r) => r.unit),
+      provisional: vectorFromArray(
+        rows.map((r) => r.provisional),
+        new Bool(),
+      ),
     }),
     'file',
   );

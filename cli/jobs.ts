@@ -1,0 +1,147 @@
+/**
+ * `plantkpi worker`, `scheduler`, `backfill` and `export`: the BullMQ side. Workers and schedulers run on as many
+ * machines as wanted against one Redis; all of them share the KPI code path of `plantkpi kpi`.
+ */
+import { loadPlantConfig } from '../config/load.ts';
+import { jsonLog } from '../ingest/context.ts';
+import { exportMonth } from '../kpi/export/month.ts';
+import { JOB_KINDS, type JobKind, periodsBetween } from '../kpi/jobs/plan.ts';
+import { enqueueCompute, kpiQueue } from '../kpi/jobs/queue.ts';
+import { openRuntime } from '../kpi/jobs/runtime.ts';
+import { JobState } from '../kpi/jobs/state.ts';
+import { installSchedulers, planRecompute, startWorker } from '../kpi/jobs/worker.ts';
+import { runPeriod } from '../kpi/run.ts';
+import { parsePeriod } from '../transforms/periods.ts';
+import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
+
+const DEFAULT_DATA = './data';
+
+function configOf(o: Parsed) {
+  const file = o.values.config;
+  if (file === undefined) throw new UsageError('--config is required');
+  return loadPlantConfig(file).config;
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+}
+
+export async function cmdWorker(o: Parsed, io: Io): Promise<number> {
+  const rt = await openRuntime(configOf(o), o.values.data ?? DEFAULT_DATA);
+  const log = jsonLog();
+  const { worker, queue } = startWorker(rt, log, Number(o.values.concurrency ?? 1));
+  io.out(
+    `worker for config ${rt.configHash} on ${rt.config.jobs.redis.url} (prefix ${rt.config.jobs.prefix})\n`,
+  );
+  log('info', 'worker stopping', { signal: await untilSignal() });
+  await worker.close();
+  await queue.close();
+  await rt.close();
+  return EXIT.ok;
+}
+
+export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
+  const rt = await openRuntime(configOf(o), o.values.data ?? DEFAULT_DATA);
+  const queue = kpiQueue(rt.connection, rt.config.jobs);
+  const state = new JobState(rt.connection, rt.config.jobs.prefix);
+  await installSchedulers(rt, queue);
+  const plan = await planRecompute(rt, queue, state);
+  io.out(
+    `schedulers installed (hour ${rt.config.jobs.hourlyCron}, day ${rt.config.jobs.dailyCron}, month ${rt.config.jobs.monthlyCron}, ${rt.plant.timeZone})\n` +
+      `recompute after config change: ${plan.enqueued.length ? plan.enqueued.join(', ') : 'none'}` +
+      (plan.locked.length ? `; locked months not recomputed (reopen them): ${plan.locked.join(', ')}` : '') +
+      '\n',
+  );
+  if (o.values.once === undefined) await untilSignal();
+  await queue.close();
+  await rt.close();
+  return EXIT.ok;
+}
+
+export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
+  const from = o.values.from;
+  const to = o.values.to;
+  if (from === undefined || to === undefined)
+    throw new UsageError('backfill needs --from DATE and --to DATE');
+  const kinds = (o.values.kinds ?? 'day,month').split(',') as JobKind[];
+  for (const k of kinds)
+    if (!JOB_KINDS.includes(k)) throw new UsageError(`--kinds takes hour, day, month (got '${k}')`);
+  const rt = await openRuntime(configOf(o), o.values.data ?? DEFAULT_DATA);
+  const queue = kpiQueue(rt.connection, rt.config.jobs);
+  const state = new JobState(rt.connection, rt.config.jobs.prefix);
+  const reopen = o.values.reopen;
+  try {
+    let added = 0;
+    let existing = 0;
+    for (const kind of kinds) {
+      for (const p of periodsBetween(kind, from, to, rt.plant.timeZone)) {
+        let suffix = '';
+        if (kind === 'month' && (await state.isLocked(p.label))) {
+          if (reopen === undefined) {
+            io.err(`plantkpi: ${p.label} is locked (closed); give --reopen "reason" to recompute it\n`);
+            continue;
+          }
+          await state.reopen(p.label, process.env.USER ?? 'unknown', reopen);
+          suffix = `_reopen_${Date.now()}`;
+        }
+        const r = await enqueueCompute(
+          queue,
+          {
+            kind,
+            period: p.label,
+            configHash: rt.configHash,
+            reason: 'backfill',
+            ...(suffix ? { reopen: true } : {}),
+          },
+          rt.config.jobs,
+          suffix,
+        );
+        if (r.added) added++;
+        else existing++;
+      }
+    }
+    io.out(
+      `backfill ${from}..${to} (${kinds.join(', ')}): ${added} jobs enqueued, ${existing} already there\n`,
+    );
+  } finally {
+    await queue.close();
+    await rt.close();
+  }
+  return EXIT.ok;
+}
+
+/** On demand: compute the month through the store and write the export (same code as the monthly job). */
+export async function cmdExport(o: Parsed, io: Io): Promise<number> {
+  const config = configOf(o);
+  const period = o.values.period;
+  if (period === undefined) throw new UsageError('--period is required (a month, e.g. 2026-10)');
+  const { compilePlant } = await import('../kpi/plant.ts');
+  const { configHash } = await import('../kpi/jobs/plan.ts');
+  const { EmbeddedStore } = await import('../store/embedded/store.ts');
+  const plant = compilePlant(config);
+  const p = parsePeriod(period, plant.timeZone);
+  if (p.kind !== 'month') throw new UsageError(`--period must be a month, e.g. 2026-10 (got '${period}')`);
+  const store = config.influx
+    ? await openRuntimeStore(config, o.values.data ?? DEFAULT_DATA)
+    : await EmbeddedStore.open(o.values.data ?? DEFAULT_DATA);
+  try {
+    const result = await runPeriod(store, plant, p);
+    const dir = o.values.out ?? config.jobs.exportDir;
+    const manifest = await exportMonth(result, plant, { dir, configHash: configHash(config) });
+    io.out(`export ${period}: ${manifest.files.length} files and manifest.json in ${dir}/${period}\n`);
+  } catch (err) {
+    throw new CliError(`export ${period} failed: ${(err as Error).message}`);
+  } finally {
+    await store.close();
+  }
+  return EXIT.ok;
+}
+
+async function openRuntimeStore(config: Parameters<typeof openRuntime>[0], data: string) {
+  const rt = await openRuntime(config, data);
+  rt.connection.disconnect();
+  return rt.store;
+}
