@@ -1,10 +1,11 @@
 /** One KPI run: stream each signal's readings through the store port into amounts, then compute (pure). */
-import type { SeriesStore } from '../store/port.ts';
+import { hasAggregates, type SeriesStore } from '../store/port.ts';
 import { type Period, parsePeriod } from '../transforms/periods.ts';
 import { isQuantity, physicalAmounts, type SignalAmounts, withVirtual } from './amounts.ts';
 import { computeFromAmounts, periodPoints } from './engine.ts';
 import { loadSignal, type PeriodData } from './load.ts';
 import type { Plant } from './plant.ts';
+import { pushdownCounters } from './pushdown.ts';
 import type { PeriodResult } from './rows.ts';
 
 /** Signals read at once; each is reduced to its amounts right away, so memory holds a few signal-periods. */
@@ -19,7 +20,13 @@ export async function runPeriod(
   const points = periodPoints(plant, period);
   const physical = new Map<string, SignalAmounts>();
   const others: PeriodData = new Map();
-  const ids = [...plant.signals.keys()].filter((id) => plant.signals.get(id)!.kind !== 'virtual');
+  let ids = [...plant.signals.keys()].filter((id) => plant.signals.get(id)!.kind !== 'virtual');
+  if (hasAggregates(store)) {
+    // counters settle from aggregates computed where the data is; only the rest is read in full
+    const pushed = await pushdownCounters(plant, store, period, points, ids);
+    for (const [id, a] of pushed.amounts) physical.set(id, a);
+    ids = ids.filter((id) => !pushed.amounts.has(id));
+  }
   let next = 0;
   const worker = async () => {
     while (next < ids.length) {

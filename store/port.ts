@@ -43,3 +43,33 @@ export interface SeriesStore {
   signals(): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** Readings on either side of an instant. */
+export interface Around {
+  /** the last reading with t <= atMs */
+  before: Sample | null;
+  /** the first reading with t >= atMs */
+  after: Sample | null;
+}
+
+/**
+ * Aggregates a store can compute where the data is (InfluxDB), so that a month close need not move every reading.
+ * Each call answers for every signal of the site at once; the KPI engine falls back to range reads where needed.
+ */
+export interface AggregateReads {
+  /** per signal, the readings around an instant (looking back and ahead at most lookMs) */
+  around(atMs: number, lookMs: number): Promise<Map<string, Around>>;
+  /** per signal, how many times a reading is lower than the one before, fromMs <= t <= toMs */
+  decreases(fromMs: number, toMs: number): Promise<Map<string, number>>;
+  /** per signal, how many slots of intervalMs (aligned to the epoch) hold at least one reading, fromMs <= t < toMs */
+  slotsPresent(fromMs: number, toMs: number, intervalMs: number): Promise<Map<string, number>>;
+}
+
+export function hasAggregates(store: SeriesStore): store is SeriesStore & AggregateReads {
+  const s = store as Partial<AggregateReads>;
+  return (
+    typeof s.around === 'function' &&
+    typeof s.decreases === 'function' &&
+    typeof s.slotsPresent === 'function'
+  );
+}

@@ -5,7 +5,7 @@
  */
 import { readingLine } from '../../ingest/influx/line-protocol.ts';
 import type { WriteTarget } from '../../ingest/influx/targets.ts';
-import type { Point, Sample, Series, SeriesStore } from '../port.ts';
+import type { AggregateReads, Around, Point, Sample, Series, SeriesStore } from '../port.ts';
 
 export interface InfluxQueryOptions {
   url: string;
@@ -43,7 +43,7 @@ interface InfluxSeries {
 
 export class InfluxQueryError extends Error {}
 
-export class InfluxStore implements SeriesStore {
+export class InfluxStore implements SeriesStore, AggregateReads {
   constructor(
     private readonly q: InfluxQueryOptions,
     private readonly target: WriteTarget,
@@ -165,6 +165,53 @@ export class InfluxStore implements SeriesStore {
     const out = new Set<string>();
     for (const s of series) for (const row of s.values) out.add(row[1] as string);
     return [...out].sort();
+  }
+
+  private siteWhere(cond: string): string {
+    return `WHERE "site" = ${quoteString(this.q.site)} AND ${cond}`;
+  }
+
+  /** series grouped by signal -> the first row of each */
+  private async bySignal(q: string): Promise<Map<string, unknown[]>> {
+    const out = new Map<string, unknown[]>();
+    for (const s of await this.query(q)) {
+      const signal = s.tags?.signal;
+      const row = s.values[0];
+      if (signal !== undefined && row !== undefined) out.set(signal, row);
+    }
+    return out;
+  }
+
+  async around(atMs: number, lookMs: number): Promise<Map<string, Around>> {
+    const [before, after] = await Promise.all([
+      this.bySignal(
+        `SELECT last("value") FROM ${this.from()} ${this.siteWhere(`time >= ${ms(atMs - lookMs)} AND time <= ${ms(atMs)}`)} GROUP BY "signal"`,
+      ),
+      this.bySignal(
+        `SELECT first("value") FROM ${this.from()} ${this.siteWhere(`time >= ${ms(atMs)} AND time <= ${ms(atMs + lookMs)}`)} GROUP BY "signal"`,
+      ),
+    ]);
+    const out = new Map<string, Around>();
+    const sample = (row: unknown[] | undefined): Sample | null =>
+      row ? { timeMs: row[0] as number, value: row[1] as number } : null;
+    for (const signal of new Set([...before.keys(), ...after.keys()])) {
+      out.set(signal, { before: sample(before.get(signal)), after: sample(after.get(signal)) });
+    }
+    return out;
+  }
+
+  async decreases(fromMs: number, toMs: number): Promise<Map<string, number>> {
+    const inner = `SELECT difference("value") AS "d" FROM ${this.from()} ${this.siteWhere(`time >= ${ms(fromMs)} AND time <= ${ms(toMs)}`)} GROUP BY "signal"`;
+    const rows = await this.bySignal(`SELECT count("d") FROM (${inner}) WHERE "d" < 0 GROUP BY "signal"`);
+    return new Map([...rows].map(([k, row]) => [k, row[1] as number]));
+  }
+
+  async slotsPresent(fromMs: number, toMs: number, intervalMs: number): Promise<Map<string, number>> {
+    const inner =
+      `SELECT count("value") AS "c" FROM ${this.from()} ${this.siteWhere(`time >= ${ms(fromMs)} AND time < ${ms(toMs)}`)} ` +
+      `GROUP BY time(${Math.round(intervalMs)}ms), "signal" fill(none)`;
+    const rows = await this.bySignal(`SELECT count("c") FROM (${inner}) GROUP BY "signal"`);
+    return new Map([...rows].map(([k, row]) => [k, row[1] as number]));
   }
 
   async close(): Promise<void> {
