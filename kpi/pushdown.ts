@@ -37,13 +37,11 @@ export async function pushdownCounters(
     7 * 24 * HOUR,
     Math.max(HOUR, ...counters.map((id) => 3 * plant.signals.get(id)!.sampleIntervalS * 1000)),
   );
-  const [decreases, ...aroundEach] = await Promise.all([
+  const [decreases, counts, ...aroundEach] = await Promise.all([
     store.decreases(period.startMs - lookMs, period.endMs + lookMs),
+    store.counts(period.startMs, period.endMs),
     ...points.map((p) => store.around(p, lookMs)),
   ]);
-  const intervals = new Set(counters.map((id) => plant.signals.get(id)!.sampleIntervalS * 1000));
-  const slots = new Map<number, Map<string, number>>();
-  for (const iv of intervals) slots.set(iv, await store.slotsPresent(period.startMs, period.endMs, iv));
 
   for (const id of counters) {
     const s = plant.signals.get(id)!;
@@ -80,7 +78,8 @@ export async function pushdownCounters(
     for (let k = 0; k < a.length; k++) a[k] = (values[k + 1]! - values[k]!) * f;
     const iv = s.sampleIntervalS * 1000;
     const expected = Math.max(1, Math.floor((period.endMs - period.startMs) / iv));
-    const present = Math.min(expected, slots.get(iv)?.get(id) ?? 0);
+    // readings counted where they are: more readings than expected in one slot could hide a gap in another
+    const present = Math.min(expected, counts.get(id) ?? 0);
     amounts.set(id, {
       amounts: a,
       suspect: false,

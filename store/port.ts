@@ -61,15 +61,13 @@ export interface AggregateReads {
   around(atMs: number, lookMs: number): Promise<Map<string, Around>>;
   /** per signal, how many times a reading is lower than the one before, fromMs <= t <= toMs */
   decreases(fromMs: number, toMs: number): Promise<Map<string, number>>;
-  /** per signal, how many slots of intervalMs (aligned to the epoch) hold at least one reading, fromMs <= t < toMs */
-  slotsPresent(fromMs: number, toMs: number, intervalMs: number): Promise<Map<string, number>>;
+  /** per signal, how many readings there are with fromMs <= t < toMs */
+  counts(fromMs: number, toMs: number): Promise<Map<string, number>>;
 }
 
 export function hasAggregates(store: SeriesStore): store is SeriesStore & AggregateReads {
   const s = store as Partial<AggregateReads>;
   return (
-    typeof s.around === 'function' &&
-    typeof s.decreases === 'function' &&
-    typeof s.slotsPresent === 'function'
+    typeof s.around === 'function' && typeof s.decreases === 'function' && typeof s.counts === 'function'
   );
 }

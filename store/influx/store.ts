@@ -206,11 +206,10 @@ export class InfluxStore implements SeriesStore, AggregateReads {
     return new Map([...rows].map(([k, row]) => [k, row[1] as number]));
   }
 
-  async slotsPresent(fromMs: number, toMs: number, intervalMs: number): Promise<Map<string, number>> {
-    const inner =
-      `SELECT count("value") AS "c" FROM ${this.from()} ${this.siteWhere(`time >= ${ms(fromMs)} AND time < ${ms(toMs)}`)} ` +
-      `GROUP BY time(${Math.round(intervalMs)}ms), "signal" fill(none)`;
-    const rows = await this.bySignal(`SELECT count("c") FROM (${inner}) GROUP BY "signal"`);
+  async counts(fromMs: number, toMs: number): Promise<Map<string, number>> {
+    const rows = await this.bySignal(
+      `SELECT count("value") FROM ${this.from()} ${this.siteWhere(`time >= ${ms(fromMs)} AND time < ${ms(toMs)}`)} GROUP BY "signal"`,
+    );
     return new Map([...rows].map(([k, row]) => [k, row[1] as number]));
   }
 
