@@ -3,7 +3,7 @@
  * the export (Excel read back, CSV values equal expected.json); a locked month refuses; a scheduler restarted again
  * and again creates no duplicate jobs; a factor change leads to recompute of exactly the affected periods.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Queue, Worker } from 'bullmq';
 import ExcelJS from 'exceljs';
@@ -186,6 +186,94 @@ describe('scheduled KPI jobs', () => {
     );
     await r.stop();
   }, 60_000);
+
+  it('plantkpi backfill enqueues every period of a range; a locked month needs --reopen, which is audited', async () => {
+    const file = path.join(tmp.dir, 'backfill.yaml');
+    writeFileSync(
+      file,
+      `${readFileSync(REFERENCE_CONFIG, 'utf8')}
+jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDir}" }
+`,
+    );
+    const r = await run(parsePlantConfig(readFileSync(file, 'utf8')));
+    const b1 = await cli(
+      'backfill',
+      '--config',
+      file,
+      '--data',
+      data,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-11-01',
+      '--kinds',
+      'day,month',
+    );
+    expect(b1.err).toBe('');
+    expect(b1.out).toMatch(/32 jobs enqueued, 0 already there/);
+    const b2 = await cli(
+      'backfill',
+      '--config',
+      file,
+      '--data',
+      data,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-11-01',
+      '--kinds',
+      'day,month',
+    );
+    expect(b2.out).toMatch(/0 jobs enqueued, 32 already there/);
+    await waitFor('32 periods computed', async () => (await r.state.computed()).length === 32, 60_000);
+
+    await r.state.lock('2026-10', 'test', 'closed');
+    const refused = await cli(
+      'backfill',
+      '--config',
+      file,
+      '--data',
+      data,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-11-01',
+      '--kinds',
+      'month',
+    );
+    expect(refused.err).toMatch(/2026-10 is locked \(closed\); give --reopen/);
+    const reopened = await cli(
+      'backfill',
+      '--config',
+      file,
+      '--data',
+      data,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-11-01',
+      '--kinds',
+      'month',
+      '--reopen',
+      'E-AUX corrected',
+    );
+    expect(reopened.out).toMatch(/1 jobs enqueued/);
+    expect((await r.state.auditLog()).map((a) => [a.action, a.period, a.reason])).toEqual([
+      ['lock', '2026-10', 'closed'],
+      ['reopen', '2026-10', 'E-AUX corrected'],
+    ]);
+    const reopenJobs = (await r.queue.getJobs(['waiting', 'active', 'completed'])).filter((j) =>
+      String(j.id).includes('_reopen_'),
+    );
+    expect(reopenJobs).toHaveLength(1);
+    await waitFor(
+      'reopened month recomputed',
+      async () => (await reopenJobs[0]!.getState()) === 'completed',
+      30_000,
+    );
+    expect((await r.queue.getJob(reopenJobs[0]!.id!))?.progress).toBe(100);
+    await r.stop();
+  }, 90_000);
 
   it('a scheduler restarted again and again creates no duplicate schedulers or jobs', async () => {
     const cfg = config('restarts');
