@@ -8,6 +8,7 @@ import { compilePlant } from '../kpi/plant.ts';
 import type { PeriodResult } from '../kpi/rows.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { EmbeddedStore } from '../store/embedded/store.ts';
+import { PeriodError } from '../transforms/periods.ts';
 import { compareWithExpected } from './expected.ts';
 import { formatResults } from './format.ts';
 import { EXIT, InputError, type Io, KpiError, type Parsed, UsageError } from './main.ts';
@@ -59,7 +60,7 @@ export async function cmdKpi(o: Parsed): Promise<PeriodResult[]> {
     return [await runPeriod(store, plant, period)];
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    if ((err as Error).message.includes('period')) throw new UsageError((err as Error).message);
+    if (err instanceof PeriodError) throw new UsageError(err.message);
     throw new KpiError((err as Error).message);
   } finally {
     await store.close();

@@ -41,10 +41,9 @@ export function equipmentResult(
   const result: EquipmentResult = { id, signals: [], notes: [] };
   const produced = eq.producedSignal ? sum(amounts.get(eq.producedSignal)?.amounts) : undefined;
   if (eq.stateSignal && states && eq.idealRatePerH !== undefined && produced !== undefined) {
-    const maxHoldS =
-      plant.signals.get(eq.stateSignal)?.kind === 'state' ? plant.signals.get(eq.stateSignal) : undefined;
-    const hold =
-      maxHoldS && 'maxHoldS' in maxHoldS && maxHoldS.maxHoldS ? { maxHoldMs: maxHoldS.maxHoldS * 1000 } : {};
+    const stateSignal = plant.signals.get(eq.stateSignal);
+    const maxHoldS = stateSignal?.kind === 'state' ? stateSignal.maxHoldS : undefined;
+    const hold = maxHoldS === undefined ? {} : { maxHoldMs: maxHoldS * 1000 };
     const d = stateDurations(states, startMs, endMs, hold);
     const parts: OeeParts = {
       runMs: 0,

@@ -54,6 +54,9 @@ export interface Plant {
   emissionScope(signal: string): 1 | 2 | 3 | 'none';
 }
 
+/** The config or the data cannot give a KPI (no factor valid at a time, say): retrying will not help. */
+export class DataError extends Error {}
+
 const NEG = Number.NEGATIVE_INFINITY;
 const POS = Number.POSITIVE_INFINITY;
 
@@ -128,7 +131,7 @@ export function compilePlant(config: PlantConfig): Plant {
 
   const factor = (carrier: string, kind: FactorKind, atMs: number): ResolvedFactor => {
     const car = carriers.get(carrier);
-    if (car === undefined) throw new Error(`unknown carrier '${carrier}'`);
+    if (car === undefined) throw new DataError(`unknown carrier '${carrier}'`);
     const series =
       kind === 'tce' ? car.tceSeries : (car.co2Series ?? library.defaultCo2Series[carrier] ?? 'default');
     const region = car.region ?? config.site.gridRegion;
@@ -138,7 +141,7 @@ export function compilePlant(config: PlantConfig): Plant {
     );
     const found = valid.find((f) => f.region === region) ?? valid.find((f) => f.region === 'CN');
     if (found === undefined) {
-      throw new Error(
+      throw new DataError(
         `no ${kind} factor for '${carrier}' (series '${series}', region ${region}) valid at ${new Date(atMs).toISOString()}: ` +
           'add one under factors in the plant config',
       );

@@ -275,6 +275,21 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
     await r.stop();
   }, 90_000);
 
+  it('bad data fails a job at once, without retries, with the reason on the job', async () => {
+    // the only grid factor starts in October: September has none
+    const extra = `
+factors:
+  - { carrier: electricity, kind: co2, value: 0.5543, unit: kgCO2/kWh, series: regional-grid-average, region: northwest, from: "2026-10-01", source: "from October only" }
+`;
+    const r = await run(config('baddata', extra));
+    const { id } = await enqueueCompute(r.queue, { kind: 'month', period: '2026-09', configHash: r.rt.configHash, reason: 'test' }, r.rt.config.jobs);
+    await waitFor('failed', async () => (await (await r.queue.getJob(id))?.getState()) === 'failed', 30_000);
+    const job = (await r.queue.getJob(id))!;
+    expect(job.failedReason).toMatch(/no co2 factor for 'electricity' \(series 'regional-grid-average', region northwest\) valid at/);
+    expect(job.attemptsMade).toBe(1);
+    await r.stop();
+  }, 60_000);
+
   it('a scheduler restarted again and again creates no duplicate schedulers or jobs', async () => {
     const cfg = config('restarts');
     for (let i = 0; i < 5; i++) {

@@ -14,8 +14,11 @@ export interface Period {
 const FORMS =
   "a month '2026-10', a day '2026-10-05', an hour '2026-10-05T08', or 'FROM..TO' (dates or ISO date-times)";
 
+/** A period text that cannot be read: the caller's input is wrong. */
+export class PeriodError extends Error {}
+
 function fail(spec: string, why: string): never {
-  throw new Error(`period '${spec}': ${why}; use ${FORMS}`);
+  throw new PeriodError(`period '${spec}': ${why}; use ${FORMS}`);
 }
 
 function parseInstant(text: string, zone: string, spec: string): DateTime {

@@ -9,6 +9,7 @@ import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import { ConfigError } from '../../config/problems.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import { exportMonth } from '../export/month.ts';
+import { DataError } from '../plant.ts';
 import { runPeriod } from '../run.ts';
 import { type JobKind, periodFingerprint, previousPeriod } from './plan.ts';
 import { type ComputeData, enqueueCompute, kpiQueue, QUEUE_NAME, type TickData } from './queue.ts';
@@ -76,7 +77,7 @@ export async function processJob(job: Job, rt: Runtime, queue: Queue, state: Job
     result = await runPeriod(rt.store, rt.plant, period);
   } catch (err) {
     // missing factors, impossible units: the data or config is wrong, retrying will not help
-    if (err instanceof ConfigError || /factor|cannot convert|unknown/.test((err as Error).message)) {
+    if (err instanceof ConfigError || err instanceof DataError) {
       throw new UnrecoverableError((err as Error).message);
     }
     throw err;
