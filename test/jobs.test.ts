@@ -282,10 +282,16 @@ factors:
   - { carrier: electricity, kind: co2, value: 0.5543, unit: kgCO2/kWh, series: regional-grid-average, region: northwest, from: "2026-10-01", source: "from October only" }
 `;
     const r = await run(config('baddata', extra));
-    const { id } = await enqueueCompute(r.queue, { kind: 'month', period: '2026-09', configHash: r.rt.configHash, reason: 'test' }, r.rt.config.jobs);
+    const { id } = await enqueueCompute(
+      r.queue,
+      { kind: 'month', period: '2026-09', configHash: r.rt.configHash, reason: 'test' },
+      r.rt.config.jobs,
+    );
     await waitFor('failed', async () => (await (await r.queue.getJob(id))?.getState()) === 'failed', 30_000);
     const job = (await r.queue.getJob(id))!;
-    expect(job.failedReason).toMatch(/no co2 factor for 'electricity' \(series 'regional-grid-average', region northwest\) valid at/);
+    expect(job.failedReason).toMatch(
+      /no co2 factor for 'electricity' \(series 'regional-grid-average', region northwest\) valid at/,
+    );
     expect(job.attemptsMade).toBe(1);
     await r.stop();
   }, 60_000);
