@@ -10,6 +10,7 @@ import { jsonLog, type Log, sourceMetrics } from './context.ts';
 import { DeadLetterFile } from './dead-letter.ts';
 import { EdgeProcessor } from './edge.ts';
 import { Forwarder } from './influx/forwarder.ts';
+import { pointLine } from './influx/line-protocol.ts';
 import { makeWriteTarget } from './influx/make-target.ts';
 import { Metrics } from './metrics.ts';
 import { createSources, type Source } from './sources.ts';
@@ -95,6 +96,28 @@ export async function startCollector(config: PlantConfig, log: Log = jsonLog()):
   });
   const port = (server.address() as { port: number }).port;
 
+  // the collector's own health as points (measurement `collector`), for the pipeline-health board
+  const selfReport = setInterval(() => {
+    const st = spool.stats();
+    const fields = {
+      readings_in: sources.reduce((n, src) => n + sm.readingsIn.get({ source: src.id }), 0),
+      readings_out: forwarder.stats.linesWritten,
+      spool_bytes: st.bytes,
+      spool_age_s: st.oldestAgeMs / 1000,
+      dead_lettered: deadLetter.count + forwarder.stats.deadLetteredLines,
+      retries: forwarder.stats.retries,
+      reconnects: sources.reduce((n, src) => n + sm.reconnects.get({ source: src.id }), 0),
+    };
+    const line = pointLine({
+      measurement: 'collector',
+      tags: { site: config.site.id },
+      fields,
+      timeMs: Date.now(),
+    });
+    target.write([line]).catch(() => {}); // InfluxDB away: the next report will tell
+  }, config.collector.selfReportMs);
+  selfReport.unref();
+
   forwarder.start();
   for (const s of sources) await s.start();
   log('info', 'collector started', { sources: sources.map((s) => s.id), influx: target.description, port });
@@ -106,6 +129,7 @@ export async function startCollector(config: PlantConfig, log: Log = jsonLog()):
     spool,
     sources,
     async stop() {
+      clearInterval(selfReport);
       log('info', 'collector stopping: flushing');
       for (const s of sources) await s.stop();
       await forwarder.stop();

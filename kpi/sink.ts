@@ -1,5 +1,6 @@
 /**
- * Where computed KPI rows go: InfluxDB (measurement `kpi`, so Grafana shows them) or files beside the embedded store.
+ * Where computed KPI rows go: InfluxDB (measurements `kpi`, `kpi_target`, `completeness`, so Grafana shows them) or
+ * files beside the embedded store.
  * A period written again replaces its points (same tags and time), never doubles them.
  *   measurement `kpi`  tags: kpi, scope_type, scope_id, period_kind   time: period start
  *   fields: value (float), provisional (bool), unit, period (the label)
@@ -16,8 +17,15 @@ export interface KpiSink {
 
 export const KPI_MEASUREMENT = 'kpi';
 
+export const TARGET_MEASUREMENT = 'kpi_target';
+export const COMPLETENESS_MEASUREMENT = 'completeness';
+
+/**
+ * The period's points: KPI rows (`kpi`), target rows (`kpi_target`: target_max/target_min, actual, status, met 0/1)
+ * and completeness per signal (`completeness`: ratio, present, expected), all stamped with the period start.
+ */
 export function kpiLines(result: PeriodResult, kind: string, site: string): string[] {
-  return result.kpis.map((r) =>
+  const kpis = result.kpis.map((r) =>
     pointLine({
       measurement: KPI_MEASUREMENT,
       tags: { site, kpi: r.kpi, scope_type: r.scope_type, scope_id: r.scope_id, period_kind: kind },
@@ -25,6 +33,30 @@ export function kpiLines(result: PeriodResult, kind: string, site: string): stri
       timeMs: result.startMs,
     }),
   );
+  const targets = result.targets.map((t) =>
+    pointLine({
+      measurement: TARGET_MEASUREMENT,
+      tags: { site, kpi: t.kpi, scope_type: t.scope_type, scope_id: t.scope_id, period_kind: kind },
+      fields: {
+        ...(t.target_max !== undefined ? { target_max: t.target_max } : {}),
+        ...(t.target_min !== undefined ? { target_min: t.target_min } : {}),
+        ...(t.actual !== null ? { actual: t.actual } : {}),
+        status: t.status,
+        met: t.status === 'met' ? 1 : 0,
+        period: t.period,
+      },
+      timeMs: result.startMs,
+    }),
+  );
+  const quality = result.quality.map((q) =>
+    pointLine({
+      measurement: COMPLETENESS_MEASUREMENT,
+      tags: { site, signal: q.signal, period_kind: kind },
+      fields: { ratio: q.completeness, present: q.present, expected: q.expected },
+      timeMs: result.startMs,
+    }),
+  );
+  return [...kpis, ...targets, ...quality];
 }
 
 export class InfluxKpiSink implements KpiSink {

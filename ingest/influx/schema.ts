@@ -50,6 +50,8 @@ export const CollectorSchema = z.object({
   /** where dead-letter files go */
   deadLetterDir: z.string().default('./dead-letter'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** the collector writes its own counters to InfluxDB (measurement `collector`) this often */
+  selfReportMs: z.number().int().positive().default(10_000),
 });
 
 export type InfluxConfig = z.infer<typeof InfluxSchema>;

@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import type { PlantConfig } from '../../config/schema.ts';
 import { makeWriteTarget } from '../../ingest/influx/make-target.ts';
+import type { WriteTarget } from '../../ingest/influx/targets.ts';
 import { resolveSecret } from '../../ingest/secrets.ts';
 import { EmbeddedStore } from '../../store/embedded/store.ts';
 import { InfluxStore } from '../../store/influx/store.ts';
@@ -16,6 +17,8 @@ export interface Runtime {
   configHash: string;
   store: SeriesStore;
   sink: KpiSink;
+  /** where job outcomes go as points (InfluxDB measurement `job`), when InfluxDB is configured */
+  events: WriteTarget | null;
   /** a connection for BullMQ (maxRetriesPerRequest null, as workers need) */
   connection: Redis;
   close(): Promise<void>;
@@ -25,6 +28,7 @@ export async function openRuntime(config: PlantConfig, dataDir: string): Promise
   const plant = compilePlant(config);
   let store: SeriesStore;
   let sink: KpiSink;
+  let events: WriteTarget | null = null;
   if (config.influx) {
     const i = config.influx;
     const target = makeWriteTarget(i);
@@ -44,6 +48,7 @@ export async function openRuntime(config: PlantConfig, dataDir: string): Promise
       target,
     );
     sink = new InfluxKpiSink(target, config.site.id);
+    events = target;
   } else {
     store = await EmbeddedStore.open(dataDir);
     sink = new FileKpiSink(dataDir);
@@ -59,6 +64,7 @@ export async function openRuntime(config: PlantConfig, dataDir: string): Promise
     configHash: configHash(config),
     store,
     sink,
+    events,
     connection,
     async close() {
       await store.close();

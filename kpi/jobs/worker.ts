@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import { ConfigError } from '../../config/problems.ts';
+import { pointLine } from '../../ingest/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import { exportMonth } from '../export/month.ts';
 import { DataError } from '../plant.ts';
@@ -126,17 +127,37 @@ export function startWorker(
     stalledInterval: Math.max(500, Math.round(rt.config.jobs.lockDurationMs / 2)),
     maxStalledCount: 5,
   });
-  worker.on('completed', (job, value) =>
-    log('info', 'job done', { id: job.id, name: job.name, result: value }),
-  );
-  worker.on('failed', (job, err) =>
+  const outcome = (job: Job | undefined, status: 'completed' | 'failed', error?: string) => {
+    if (rt.events === null || job === undefined) return;
+    const data = job.data as Partial<ComputeData & TickData>;
+    const line = pointLine({
+      measurement: 'job',
+      tags: { site: rt.config.site.id, name: job.name, kind: data.kind ?? '', status },
+      fields: {
+        period: data.period ?? '',
+        duration_ms: (job.finishedOn ?? Date.now()) - (job.processedOn ?? job.timestamp),
+        attempts: job.attemptsMade,
+        ...(error ? { error: error.slice(0, 500) } : {}),
+      },
+      timeMs: job.finishedOn ?? Date.now(),
+    });
+    rt.events
+      .write([line])
+      .catch((err: Error) => log('warn', 'job outcome not written', { error: err.message }));
+  };
+  worker.on('completed', (job, value) => {
+    log('info', 'job done', { id: job.id, name: job.name, result: value });
+    outcome(job, 'completed');
+  });
+  worker.on('failed', (job, err) => {
     log('error', 'job failed', {
       id: job?.id,
       name: job?.name,
       attempt: job?.attemptsMade,
       error: err.message,
-    }),
-  );
+    });
+    outcome(job, 'failed', err.message);
+  });
   return { worker, queue, state };
 }
 
