@@ -9,63 +9,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PlantConfigSchema } from '../config/schema.ts';
-import { validatePlant } from '../config/validate.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { EmbeddedStore } from '../store/embedded/store.ts';
 import type { Point } from '../store/port.ts';
 import { parsePeriod } from '../transforms/periods.ts';
+import { AREAS, syntheticPlant } from './synthetic-plant.ts';
 
 const { values } = parseArgs({
   options: { meters: { type: 'string' }, data: { type: 'string' }, reuse: { type: 'boolean' } },
 });
 const METERS = Number(values.meters ?? 2000);
-const AREAS = 50;
-const BRANCHES = 10;
 const MIN = 60_000;
 const dir = values.data ?? mkdtempSync(path.join(os.tmpdir(), 'plantkpi-bench-'));
 
-const config = PlantConfigSchema.parse({
-  site: { id: 'BENCH', timeZone: 'Asia/Shanghai', gridRegion: 'northwest' },
-  carriers: [
-    { id: 'electricity', unit: 'kWh', emissionScope: 2, co2Series: 'regional-grid-average' },
-    { id: 'natural_gas', unit: 'Nm3', emissionScope: 1 },
-  ],
-  products: [{ id: 'mg', unit: 't' }],
-  signals: [
-    ...Array.from({ length: METERS }, (_, i) => ({
-      id: `M${i}`,
-      kind: 'counter',
-      unit: i % 5 === 0 ? 'Nm3' : 'kWh',
-      carrier: i % 5 === 0 ? 'natural_gas' : 'electricity',
-      rolloverAt: 100_000_000,
-    })),
-    ...Array.from({ length: AREAS }, (_, a) => ({ id: `P${a}`, kind: 'counter', unit: 't', product: 'mg' })),
-  ],
-  organisation: {
-    committee: { id: 'C' },
-    branches: Array.from({ length: BRANCHES }, (_, b) => ({ id: `B${b}` })),
-    areas: Array.from({ length: AREAS }, (_, a) => ({
-      id: `A${a}`,
-      branch: `B${a % BRANCHES}`,
-      meters: Array.from({ length: METERS / AREAS }, (_, k) => ({ signal: `M${a * (METERS / AREAS) + k}` })),
-      products: [{ signal: `P${a}` }],
-    })),
-  },
-});
-const problems = validatePlant(config);
-if (problems.length > 0) throw new Error(JSON.stringify(problems.slice(0, 3)));
+const { config, ids } = syntheticPlant(METERS);
 const plant = compilePlant(config);
 const month = parsePeriod('2026-10', 'Asia/Shanghai');
 
 const store = await EmbeddedStore.open(dir);
 const n = Math.round((month.endMs - month.startMs) / MIN) + 1;
 const t0 = performance.now();
-const ids = [
-  ...Array.from({ length: METERS }, (_, i) => `M${i}`),
-  ...Array.from({ length: AREAS }, (_, a) => `P${a}`),
-];
 const reuse = values.reuse === true && (await store.signals()).length === ids.length;
 for (let i = 0; i < (reuse ? 0 : ids.length); i += 20) {
   const batch: Point[] = [];

@@ -5,8 +5,6 @@
  * Usage: npm run bench:month [-- --meters 2000]
  */
 import { parseArgs } from 'node:util';
-import { PlantConfigSchema } from '../config/schema.ts';
-import { validatePlant } from '../config/validate.ts';
 import { V1WriteTarget } from '../ingest/influx/targets.ts';
 import { exportMonth } from '../kpi/export/month.ts';
 import { configHash } from '../kpi/jobs/plan.ts';
@@ -17,42 +15,13 @@ import { InfluxStore } from '../store/influx/store.ts';
 import { tempDir } from '../test/helpers.ts';
 import { startInflux } from '../test/services/influxd.ts';
 import { parsePeriod } from '../transforms/periods.ts';
+import { AREAS, syntheticPlant } from './synthetic-plant.ts';
 
 const { values } = parseArgs({ options: { meters: { type: 'string' } } });
 const METERS = Number(values.meters ?? 2000);
-const AREAS = 50;
-const BRANCHES = 10;
 const MIN = 60_000;
 
-const config = PlantConfigSchema.parse({
-  site: { id: 'BENCH', timeZone: 'Asia/Shanghai', gridRegion: 'northwest' },
-  carriers: [
-    { id: 'electricity', unit: 'kWh', emissionScope: 2, co2Series: 'regional-grid-average' },
-    { id: 'natural_gas', unit: 'Nm3', emissionScope: 1 },
-  ],
-  products: [{ id: 'mg', unit: 't' }],
-  signals: [
-    ...Array.from({ length: METERS }, (_, i) => ({
-      id: `M${i}`,
-      kind: 'counter',
-      unit: i % 5 === 0 ? 'Nm3' : 'kWh',
-      carrier: i % 5 === 0 ? 'natural_gas' : 'electricity',
-    })),
-    ...Array.from({ length: AREAS }, (_, a) => ({ id: `P${a}`, kind: 'counter', unit: 't', product: 'mg' })),
-  ],
-  organisation: {
-    committee: { id: 'C' },
-    branches: Array.from({ length: BRANCHES }, (_, b) => ({ id: `B${b}` })),
-    areas: Array.from({ length: AREAS }, (_, a) => ({
-      id: `A${a}`,
-      branch: `B${a % BRANCHES}`,
-      meters: Array.from({ length: METERS / AREAS }, (_, k) => ({ signal: `M${a * (METERS / AREAS) + k}` })),
-      products: [{ signal: `P${a}` }],
-    })),
-  },
-});
-const problems = validatePlant(config);
-if (problems.length > 0) throw new Error(JSON.stringify(problems.slice(0, 3)));
+const { config, ids } = syntheticPlant(METERS);
 const plant = compilePlant(config);
 const month = parsePeriod('2026-10', 'Asia/Shanghai');
 
@@ -67,10 +36,6 @@ const store = new InfluxStore(
 
 // load: one month and both boundaries of 1-minute readings, 5,000-line batches, two writes in flight
 const n = Math.round((month.endMs - month.startMs) / MIN) + 1;
-const ids = [
-  ...Array.from({ length: METERS }, (_, i) => `M${i}`),
-  ...Array.from({ length: AREAS }, (_, a) => `P${a}`),
-];
 const t0 = performance.now();
 let lines: string[] = [];
 const inflight: Promise<void>[] = [];
