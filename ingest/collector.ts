@@ -6,12 +6,14 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { PlantConfig } from '../config/schema.ts';
+import type { SeriesStore } from '../store/port.ts';
 import { jsonLog, type Log, sourceMetrics } from './context.ts';
 import { DeadLetterFile } from './dead-letter.ts';
 import { EdgeProcessor } from './edge.ts';
 import { Forwarder } from './influx/forwarder.ts';
 import { pointLine } from './influx/line-protocol.ts';
 import { makeWriteTarget } from './influx/make-target.ts';
+import { InfluxReadingTarget, type ReadingTarget, StoreReadingTarget } from './influx/reading-target.ts';
 import { Metrics } from './metrics.ts';
 import { createSources, type Source } from './sources.ts';
 import { Spool } from './spool/spool.ts';
@@ -26,21 +28,30 @@ export interface Collector {
   stop(): Promise<void>;
 }
 
-export async function startCollector(config: PlantConfig, log: Log = jsonLog()): Promise<Collector> {
-  if (!config.influx)
-    throw new Error('the plant config has no influx section: the collector needs somewhere to write');
+export interface CollectorOptions {
+  /** where readings go when the config has no influx section (the demo's embedded store) */
+  store?: SeriesStore;
+}
+
+export async function startCollector(
+  config: PlantConfig,
+  log: Log = jsonLog(),
+  opts: CollectorOptions = {},
+): Promise<Collector> {
+  let target: ReadingTarget;
+  if (config.influx) target = new InfluxReadingTarget(makeWriteTarget(config.influx), config.site.id);
+  else if (opts.store) target = new StoreReadingTarget(opts.store, 'embedded store');
+  else throw new Error('the plant config has no influx section: the collector needs somewhere to write');
   const metrics = new Metrics();
   const sm = sourceMetrics(metrics);
   const spool = await Spool.open(config.spool);
   const deadDir = config.collector.deadLetterDir;
-  const target = makeWriteTarget(config.influx);
   const forwarder = new Forwarder({
     spool,
     target,
-    site: config.site.id,
     deadLetterFile: path.join(deadDir, 'influx-refused.jsonl'),
-    maxLines: config.influx.batchLines,
-    flushIntervalMs: config.influx.flushIntervalMs,
+    maxLines: config.influx?.batchLines ?? 5000,
+    flushIntervalMs: config.influx?.flushIntervalMs ?? 1000,
     log,
   });
   const deadLetter = new DeadLetterFile(path.join(deadDir, 'payloads.jsonl'));
@@ -114,7 +125,8 @@ export async function startCollector(config: PlantConfig, log: Log = jsonLog()):
       fields,
       timeMs: Date.now(),
     });
-    target.write([line]).catch(() => {}); // InfluxDB away: the next report will tell
+    // only to InfluxDB (the boards' data source); InfluxDB away: the next report will tell
+    if (target instanceof InfluxReadingTarget) target.lines.write([line]).catch(() => {});
   }, config.collector.selfReportMs);
   selfReport.unref();
 

@@ -9,6 +9,7 @@ import { Backoff } from '../retry/backoff.ts';
 import { Spool } from '../spool/spool.ts';
 import { encodeReadings } from './codec.ts';
 import { Forwarder } from './forwarder.ts';
+import { InfluxReadingTarget } from './reading-target.ts';
 import { V1WriteTarget } from './targets.ts';
 
 let influx: InfluxServer;
@@ -36,8 +37,10 @@ describe('forwarder', () => {
     const spool = await Spool.open({ dir: path.join(dir, 'outage') });
     const fwd = new Forwarder({
       spool,
-      target: new V1WriteTarget({ url: influx.url, database: db, timeoutMs: 1000 }),
-      site: 'S',
+      target: new InfluxReadingTarget(
+        new V1WriteTarget({ url: influx.url, database: db, timeoutMs: 1000 }),
+        'S',
+      ),
       deadLetterFile: path.join(dir, 'outage-dead.jsonl'),
       maxLines: 500,
       flushIntervalMs: 50,
@@ -84,8 +87,7 @@ describe('forwarder', () => {
     const deadFile = path.join(dir, 'dead.jsonl');
     const fwd = new Forwarder({
       spool,
-      target: new V1WriteTarget({ url: influx.url, database: db }),
-      site: 'S',
+      target: new InfluxReadingTarget(new V1WriteTarget({ url: influx.url, database: db }), 'S'),
       deadLetterFile: deadFile,
       flushIntervalMs: 20,
     });
@@ -94,7 +96,7 @@ describe('forwarder', () => {
     const entry = JSON.parse(readFileSync(deadFile, 'utf8').trim());
     expect(entry.status).toBe(400);
     expect(entry.reason).toMatch(/field type conflict/);
-    expect(entry.lines).toEqual(['reading,site=S,signal=X value=1,quality="Good" 1790000000000']);
+    expect(entry.readings).toEqual([{ signal: 'X', timeMs: 1_790_000_000_000, value: 1 }]);
     expect(fwd.stats.deadLetteredLines).toBe(1);
     expect(await fwd.sendOnce()).toBe(0); // acknowledged: not retried
     await spool.close();

@@ -7,13 +7,13 @@ import { appendFile } from 'node:fs/promises';
 import { Backoff } from '../retry/backoff.ts';
 import type { Spool, SpoolBatch } from '../spool/spool.ts';
 import { decodeReadings } from './codec.ts';
-import { readingLine } from './line-protocol.ts';
-import { WriteError, type WriteTarget } from './targets.ts';
+import type { Reading } from './line-protocol.ts';
+import type { ReadingTarget } from './reading-target.ts';
+import { WriteError } from './targets.ts';
 
 export interface ForwarderOptions {
   spool: Spool;
-  target: WriteTarget;
-  site: string;
+  target: ReadingTarget;
   /** file where refused batches go, one JSON object per line */
   deadLetterFile: string;
   /** lines per write */
@@ -106,19 +106,19 @@ export class Forwarder {
 
   /** Sends one batch of at most maxLines; returns the lines taken off the spool. Throws a retryable WriteError. */
   async sendOnce(): Promise<number> {
-    const lines: string[] = [];
+    const lines: Reading[] = [];
     let last: SpoolBatch | null = null;
     while (lines.length < this.maxLines) {
       const b = await this.o.spool.next(Math.max(1, Math.ceil((this.maxLines - lines.length) / 4)));
       if (b === null) break;
       last = b;
       for (const p of b.payloads) {
-        for (const r of decodeReadings(p)) lines.push(readingLine(this.o.site, r));
+        lines.push(...decodeReadings(p));
       }
     }
     if (last === null) return 0;
     try {
-      await this.o.target.write(lines);
+      await this.o.target.writeReadings(lines);
       this.stats.writes++;
       this.stats.linesWritten += lines.length;
       this.backoff.reset();
@@ -132,13 +132,13 @@ export class Forwarder {
     return lines.length;
   }
 
-  private async deadLetter(lines: string[], err: WriteError): Promise<void> {
+  private async deadLetter(lines: Reading[], err: WriteError): Promise<void> {
     const entry = {
       time: new Date().toISOString(),
       target: this.o.target.description,
       status: err.status,
       reason: err.message,
-      lines,
+      readings: lines,
     };
     await appendFile(this.o.deadLetterFile, `${JSON.stringify(entry)}\n`);
     this.stats.deadLetteredBatches++;
