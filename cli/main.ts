@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadPlantConfig } from '../config/load.ts';
 import { ConfigError, formatProblems } from '../config/problems.ts';
 import { plantJsonSchema } from '../config/schema.ts';
-import { cmdDemo, cmdImport, cmdKpi } from './commands.ts';
+import { cmdDemo, cmdImport, cmdKpi, cmdReference } from './commands.ts';
 import { formatResults, type OutputFormat } from './format.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3, input: 4, kpi: 5 } as const;
@@ -23,8 +23,11 @@ Usage:
   plantkpi kpi --config FILE --period P [--data DIR] [--format table|json|csv]
                                                   KPI and target rows; P = 2026-10 | 2026-10-05 |
                                                   2026-10-05T08 | FROM..TO (dates or ISO date-times)
-  plantkpi demo [--data DIR] [--csv FILE]         the reference plant: import, then KPIs for 2026-10
-                                                  and 2026-10-05, checked against expected.json
+  plantkpi demo [--days N] [--seed N] [--data DIR]
+                                                  a simulated magnesium site for October 2026: OPC UA and
+                                                  MQTT -> collector -> store -> KPIs, summary and export
+  plantkpi reference [--data DIR] [--csv FILE]    the reference plant: import, then KPIs for 2026-10 and
+                                                  2026-10-05, checked against expected.json
   plantkpi schema [--out FILE]                    JSON Schema of the plant config, for editors
   plantkpi worker --config FILE [--data DIR] [--concurrency N]
                                                   run KPI jobs from Redis (BullMQ); as many as wanted
@@ -103,7 +106,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await jobs.cmdExport(o, io);
       }
       case 'demo':
-        return await cmdDemo(opts(rest, { data: true, csv: true, config: true }), io);
+        return await cmdDemo(opts(rest, { data: true, config: true, days: true, seed: true }), io);
+      case 'reference':
+        return await cmdReference(opts(rest, { data: true, csv: true, config: true }), io);
       case 'schema': {
         const o = opts(rest, { out: true });
         const text = `${JSON.stringify(plantJsonSchema(), null, 2)}\n`;

@@ -9,6 +9,8 @@ export const OpcuaItemSchema = z.object({
   nodeId: z.string().min(1),
   samplingIntervalMs: z.number().int().nonnegative().default(1000),
   queueSize: z.number().int().positive().default(10),
+  /** report on a change of status and value (default), or also of the source timestamp (every sample of a counter) */
+  trigger: z.enum(['status-value', 'status-value-timestamp']).default('status-value'),
   deadband: z
     .object({ type: z.enum(['absolute', 'percent']), value: z.number().nonnegative() })
     .optional()

@@ -245,7 +245,12 @@ export class OpcuaSource {
     // one CreateMonitoredItems call per set of identical parameters (sampling, queue, deadband)
     const groups = new Map<string, OpcuaItem[]>();
     for (const item of chunk) {
-      const key = JSON.stringify([item.samplingIntervalMs, item.queueSize, item.deadband ?? null]);
+      const key = JSON.stringify([
+        item.samplingIntervalMs,
+        item.queueSize,
+        item.deadband ?? null,
+        item.trigger,
+      ]);
       groups.set(key, [...(groups.get(key) ?? []), item]);
     }
     for (const items of groups.values()) {
@@ -319,19 +324,27 @@ export class OpcuaSource {
 }
 
 function parameters(item: OpcuaItem): MonitoringParametersOptions {
+  const trigger =
+    item.trigger === 'status-value-timestamp'
+      ? DataChangeTrigger.StatusValueTimestamp
+      : DataChangeTrigger.StatusValue;
+  const filter =
+    item.deadband || item.trigger !== 'status-value'
+      ? new DataChangeFilter({
+          trigger,
+          deadbandType: item.deadband
+            ? item.deadband.type === 'absolute'
+              ? DeadbandType.Absolute
+              : DeadbandType.Percent
+            : DeadbandType.None,
+          deadbandValue: item.deadband?.value ?? 0,
+        })
+      : undefined;
   return {
     samplingInterval: item.samplingIntervalMs,
     queueSize: item.queueSize,
     discardOldest: true,
-    ...(item.deadband
-      ? {
-          filter: new DataChangeFilter({
-            trigger: DataChangeTrigger.StatusValue,
-            deadbandType: item.deadband.type === 'absolute' ? DeadbandType.Absolute : DeadbandType.Percent,
-            deadbandValue: item.deadband.value,
-          }),
-        }
-      : {}),
+    ...(filter ? { filter } : {}),
   };
 }
 

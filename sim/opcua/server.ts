@@ -34,6 +34,8 @@ export interface SimOpcuaOptions {
   users?: Record<string, string>;
   /** PKI folder of the user certificates the server accepts (X.509 identity) */
   userPkiDir?: string;
+  /** fastest sampling the variables allow; 0 reports every change (accelerated simulation) */
+  minimumSamplingIntervalMs?: number;
 }
 
 export class SimOpcuaServer {
@@ -88,6 +90,8 @@ export class SimOpcuaServer {
         maxSubscriptionsPerSession: 50,
         maxSubscriptions: 500,
         maxMonitoredItems: 1_000_000,
+        // 0: variables with MinimumSamplingInterval 0 are served exception-based, every change delivered
+        minSupportedSampleRate: this.o.minimumSamplingIntervalMs ?? 50,
       },
       allowAnonymous: users === undefined,
       ...(users ? { userManager: { isValidUser: (u: string, p: string) => users[u] === p } } : {}),
@@ -123,7 +127,7 @@ export class SimOpcuaServer {
       browseName: id,
       nodeId: `s=${id}`,
       dataType: 'Double',
-      minimumSamplingInterval: 50,
+      minimumSamplingInterval: this.o.minimumSamplingIntervalMs ?? 50,
     });
     const cur = this.values.get(id)!;
     v.setValueFromSource(

@@ -1,0 +1,71 @@
+/** The demo's printed summary, from a period's KPI rows (pure: the test rebuilds it from the stored readings). */
+import type { Plant } from '../../kpi/plant.ts';
+import type { KpiRow, PeriodResult } from '../../kpi/rows.ts';
+
+const num = (x: number, digits = 1) =>
+  x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function demoSummary(result: PeriodResult, plant: Plant): string {
+  const c = plant.config;
+  const row = (kpi: string, type: string, id: string): KpiRow | undefined =>
+    result.kpis.find((r) => r.kpi === kpi && r.scope_type === type && r.scope_id === id);
+  const v = (kpi: string, type: string, id: string) => row(kpi, type, id)?.value;
+  const lines: string[] = [];
+  lines.push(`期间 Period ${result.period} (${result.timeZone})`);
+
+  const site = c.site.id;
+  const carriers = c.carriers
+    .map((car) => {
+      const x = v(`energy.${car.id}`, 'site', site);
+      return x === undefined ? null : `${car.name ?? car.id} ${num(x, 0)} ${car.unit}`;
+    })
+    .filter(Boolean);
+  lines.push(`厂区 Site ${c.site.name ?? site}`);
+  lines.push(`  能耗 Energy: ${carriers.join('; ')}`);
+  lines.push(`  综合能耗 Comprehensive energy: ${num(v('energy.total', 'site', site) ?? 0, 3)} tce`);
+  lines.push(
+    `  二氧化碳 CO2: ${num(v('emissions.co2', 'site', site) ?? 0, 3)} t ` +
+      `(范围一 scope 1 ${num(v('emissions.co2.scope1', 'site', site) ?? 0, 3)} t, ` +
+      `范围二 scope 2 ${num(v('emissions.co2.scope2', 'site', site) ?? 0, 3)} t)`,
+  );
+
+  const target = (type: string, id: string, kpi: string) =>
+    result.targets.find((t) => t.scope_type === type && t.scope_id === id && t.kpi === kpi);
+  const intensityLine = (type: string, id: string, name: string | undefined) => {
+    const r = row('intensity.energy', type, id);
+    if (r === undefined) return `  ${id} ${name ?? ''}: 无单一产品 no single product`;
+    const t = target(type, id, 'intensity.energy');
+    const goal = t
+      ? `  目标 target ${t.target_max !== undefined ? `<= ${t.target_max}` : `>= ${t.target_min}`} ${t.status === 'met' ? '达标 met' : '未达标 missed'}`
+      : '';
+    return `  ${id} ${name ?? ''}: ${num(r.value, 3)} ${r.unit}${r.provisional ? ' (暂定 provisional)' : ''}${goal}`;
+  };
+  lines.push('党支部 Branches — 单位产品综合能耗 energy intensity');
+  for (const b of c.organisation.branches) lines.push(intensityLine('branch', b.id, b.name));
+  lines.push('党员责任区 Responsibility areas — 单位产品综合能耗 energy intensity');
+  for (const a of c.organisation.areas) lines.push(intensityLine('area', a.id, a.name));
+  lines.push('党员突击队 Assault teams');
+  for (const t of c.organisation.teams) {
+    const e = v('energy.total', 'team', t.id);
+    if (e === undefined) {
+      lines.push(`  ${t.id} ${t.name ?? ''}: 本期未活动 not active in this period`);
+      continue;
+    }
+    lines.push(`${intensityLine('team', t.id, t.name)}  (综合能耗 ${num(e, 3)} tce)`);
+  }
+  lines.push('设备 Equipment — OEE');
+  for (const e of c.equipment) {
+    const oee = v('oee', 'equipment', e.id);
+    if (oee === undefined) {
+      lines.push(`  ${e.id} ${e.name ?? ''}: 无数据 no data`);
+      continue;
+    }
+    const t = target('equipment', e.id, 'oee');
+    lines.push(
+      `  ${e.id} ${e.name ?? ''}: OEE ${num(oee, 4)} (开动率 A ${num(v('oee.availability', 'equipment', e.id) ?? 0, 4)}, ` +
+        `性能 P ${num(v('oee.performance', 'equipment', e.id) ?? 0, 4)}, 合格 Q ${num(v('oee.quality', 'equipment', e.id) ?? 0, 4)})` +
+        (t ? `  目标 target >= ${t.target_min} ${t.status === 'met' ? '达标 met' : '未达标 missed'}` : ''),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
