@@ -5,11 +5,16 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
+import { V1WriteTarget } from '../ingest/influx/targets.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { demoSummary } from '../sim/demo/summary.ts';
 import { EmbeddedStore } from '../store/embedded/store.ts';
+import { InfluxStore } from '../store/influx/store.ts';
 import { cli, ROOT, tempDir } from './helpers.ts';
+import { startInflux } from './services/influxd.ts';
+import { startMosquitto } from './services/mosquitto.ts';
+import { startRedis } from './services/redis.ts';
 
 const tmp = tempDir('plantkpi-demo-');
 afterAll(() => tmp.cleanup());
@@ -39,4 +44,46 @@ describe('plantkpi demo', () => {
     expect(r.out).toMatch(/PK-1 铸锭机 Ingot casting machine: OEE 0\.\d{4}/);
     expect(again.kpis.filter((k) => k.provisional).map((k) => `${k.scope_id} ${k.kpi}`)).toEqual([]);
   }, 120_000);
+});
+
+describe('plantkpi demo against external services', () => {
+  it('with broker, InfluxDB and Redis URLs set, it runs against them: readings and KPI points in InfluxDB, jobs on Redis', async () => {
+    const [influx, redis, broker] = await Promise.all([startInflux(), startRedis(), startMosquitto()]);
+    try {
+      const env = {
+        PLANTKPI_MQTT_URL: broker.url,
+        PLANTKPI_INFLUX_URL: influx.url,
+        PLANTKPI_REDIS_URL: redis.url,
+      };
+      Object.assign(process.env, env);
+      const r = await cli('demo', '--days', '2', '--data', path.join(tmp.dir, 'ext'));
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/作业 Jobs on Redis: 3\/3/);
+      const q = async (text: string) => {
+        const j = (await influx.query(text, 'plantkpi')) as {
+          results: { series?: { values: [number, number][] }[] }[];
+        };
+        return j.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+      };
+      const stored = Number(/Collected: ([\d,]+) readings stored/.exec(r.out)![1]!.replaceAll(',', ''));
+      expect(await q(`SELECT count("value") FROM "reading" WHERE time >= '2026-09-30T15:59:59Z'`)).toBe(
+        stored,
+      );
+      expect(await q('SELECT count("value") FROM "reading"')).toBe(stored); // nothing stamped outside the simulation
+      expect(await q(`SELECT count("value") FROM "kpi" WHERE "period_kind" = 'day'`)).toBeGreaterThan(100);
+      const store = new InfluxStore(
+        { url: influx.url, database: 'plantkpi', site: 'MG-SITE' },
+        new V1WriteTarget({ url: influx.url, database: 'plantkpi' }),
+      );
+      const config = loadPlantConfig(path.join(ROOT, 'config', 'examples', 'magnesium-site.yaml')).config;
+      const plant = compilePlant(config);
+      expect(r.out).toContain(demoSummary(await runPeriod(store, plant, '2026-10-01..2026-10-03'), plant));
+    } finally {
+      delete process.env.PLANTKPI_MQTT_URL;
+      delete process.env.PLANTKPI_INFLUX_URL;
+      delete process.env.PLANTKPI_REDIS_URL;
+      await Promise.all([influx.destroy(), redis.destroy(), broker.destroy()]);
+    }
+  }, 180_000);
 });

@@ -16,14 +16,21 @@ import { loadPlantConfig } from '../../config/load.ts';
 import type { PlantConfig } from '../../config/schema.ts';
 import { parseConfigTime } from '../../config/time.ts';
 import { startCollector } from '../../ingest/collector.ts';
+import { makeWriteTarget } from '../../ingest/influx/make-target.ts';
+import { InfluxSchema } from '../../ingest/influx/schema.ts';
 import { exportMonth } from '../../kpi/export/month.ts';
 import { configHash } from '../../kpi/jobs/plan.ts';
+import { enqueueCompute } from '../../kpi/jobs/queue.ts';
+import { openRuntime } from '../../kpi/jobs/runtime.ts';
+import { startWorker } from '../../kpi/jobs/worker.ts';
 import { compilePlant } from '../../kpi/plant.ts';
 import type { PeriodResult } from '../../kpi/rows.ts';
 import { runPeriod } from '../../kpi/run.ts';
-import { FileKpiSink } from '../../kpi/sink.ts';
+import { FileKpiSink, InfluxKpiSink } from '../../kpi/sink.ts';
 import { EmbeddedStore } from '../../store/embedded/store.ts';
-import { parsePeriod, splitPeriod } from '../../transforms/periods.ts';
+import { InfluxStore } from '../../store/influx/store.ts';
+import type { SeriesStore } from '../../store/port.ts';
+import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
 import { type SimReading, SiteSim } from '../site/model.ts';
 
 export interface DemoOptions {
@@ -120,12 +127,24 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   config.spool.dir = path.join(o.dataDir, 'spool');
   config.collector.deadLetterDir = path.join(o.dataDir, 'dead-letter');
   config.jobs.exportDir = path.join(o.dataDir, 'exports');
+  let store: SeriesStore;
   if (process.env.PLANTKPI_INFLUX_URL) {
-    throw new Error(
-      'PLANTKPI_INFLUX_URL: the demo against InfluxDB is not built yet; unset it to use the embedded store',
+    // InfluxDB 1.x by URL (database PLANTKPI_INFLUX_DB, default plantkpi): created if missing
+    config.influx = InfluxSchema.parse({
+      url: process.env.PLANTKPI_INFLUX_URL,
+      database: process.env.PLANTKPI_INFLUX_DB ?? 'plantkpi',
+    });
+    const q = new URLSearchParams({ q: `CREATE DATABASE "${config.influx.database}"` });
+    const res = await fetch(`${config.influx.url.replace(/\/$/, '')}/query`, { method: 'POST', body: q });
+    if (!res.ok)
+      throw new Error(
+        `cannot create database ${config.influx.database} at ${config.influx.url}: ${res.status}`,
+      );
+    store = new InfluxStore(
+      { url: config.influx.url, database: config.influx.database, site: config.site.id },
+      makeWriteTarget(config.influx),
     );
-  }
-  const store = await EmbeddedStore.open(path.join(o.dataDir, 'store'));
+  } else store = await EmbeddedStore.open(path.join(o.dataDir, 'store'));
   const collector = await startCollector(config, () => {}, { store });
 
   // the simulated site: the E-AUX meter is replaced on day 20 (when the run gets there), W-CMP is out on day 10
@@ -222,20 +241,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const label =
     o.days >= 31 ? '2026-10' : `2026-10-01..${new Date(endMs + 8 * 3_600_000).toISOString().slice(0, 10)}`;
   const period = parsePeriod(label, tz);
-  const sink = new FileKpiSink(path.join(o.dataDir, 'store'));
+  if (process.env.PLANTKPI_REDIS_URL) await computeWithJobs(config, o.dataDir, period, o.progress);
+  else await computeInProcess(config, store, o.dataDir, period);
+  // what the summary prints: the same code, over the readings as stored
   const month = await runPeriod(store, plant, period);
-  await sink.write(month, period.kind === 'month' ? 'month' : 'range');
   const days: PeriodResult[] = [];
-  for (const d of splitPeriod(period, 'day')) {
-    const r = await runPeriod(store, plant, d);
-    await sink.write(r, 'day');
-    days.push(r);
-  }
-  let exportDir: string | null = null;
-  if (period.kind === 'month') {
-    await exportMonth(month, plant, { dir: config.jobs.exportDir, configHash: configHash(config) });
-    exportDir = path.join(config.jobs.exportDir, period.label);
-  }
+  for (const d of splitPeriod(period, 'day')) days.push(await runPeriod(store, plant, d));
+  const exportDir = period.kind === 'month' ? path.join(config.jobs.exportDir, period.label) : null;
   let stored = 0;
   for (const s of await store.signals()) stored += await store.count(s, startMs - 1, endMs + 1);
   await store.close();
@@ -263,4 +275,72 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the collector did not take every reading within ${timeoutMs} ms`);
+}
+
+/** Without Redis: the jobs' work done here, in order: days, then the month with its export. */
+async function computeInProcess(
+  config: PlantConfig,
+  store: SeriesStore,
+  dataDir: string,
+  period: Period,
+): Promise<void> {
+  const plant = compilePlant(config);
+  const sink = config.influx
+    ? new InfluxKpiSink(makeWriteTarget(config.influx), config.site.id)
+    : new FileKpiSink(path.join(dataDir, 'store'));
+  for (const d of splitPeriod(period, 'day')) await sink.write(await runPeriod(store, plant, d), 'day');
+  const month = await runPeriod(store, plant, period);
+  await sink.write(month, period.kind === 'month' ? 'month' : 'range');
+  if (period.kind === 'month')
+    await exportMonth(month, plant, { dir: config.jobs.exportDir, configHash: configHash(config) });
+}
+
+/** With Redis (PLANTKPI_REDIS_URL): the same periods as BullMQ jobs, run by a worker in this process. */
+async function computeWithJobs(
+  config: PlantConfig,
+  dataDir: string,
+  period: Period,
+  progress: (t: string) => void,
+): Promise<void> {
+  config.jobs.redis.url = process.env.PLANTKPI_REDIS_URL!;
+  config.jobs.prefix = `plantkpi-demo-${Date.now()}`;
+  config.jobs.lockMonthAfterExport = false;
+  const rt = await openRuntime(config, path.join(dataDir, 'store'));
+  const { worker, queue } = startWorker(rt, () => {});
+  try {
+    const ids: string[] = [];
+    for (const d of splitPeriod(period, 'day')) {
+      ids.push(
+        (
+          await enqueueCompute(
+            queue,
+            { kind: 'day', period: d.label, configHash: rt.configHash, reason: 'demo' },
+            config.jobs,
+          )
+        ).id,
+      );
+    }
+    const kind = period.kind === 'month' ? 'month' : 'range';
+    const month = {
+      kind,
+      period: period.label,
+      configHash: rt.configHash,
+      reason: 'demo',
+      export: kind === 'month',
+    } as const;
+    ids.push((await enqueueCompute(queue, month, config.jobs)).id);
+    for (;;) {
+      const states = await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+      const done = states.filter((s) => s === 'completed').length;
+      progress(`\r作业 Jobs on Redis: ${done}/${ids.length}`);
+      if (states.includes('failed')) throw new Error('a KPI job failed: see the queue');
+      if (done === ids.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    progress('\n');
+  } finally {
+    await worker.close();
+    await queue.close();
+    await rt.close();
+  }
 }

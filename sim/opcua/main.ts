@@ -24,6 +24,7 @@ const server = new SimOpcuaServer({
   pkiDir: String(values.pki),
   variables: ids,
   minimumSamplingIntervalMs: Number(values['min-sampling-ms']),
+  waitForData: values.driven === true,
 });
 await server.start();
 if (values.driven) {

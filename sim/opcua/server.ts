@@ -34,6 +34,8 @@ export interface SimOpcuaOptions {
   users?: Record<string, string>;
   /** PKI folder of the user certificates the server accepts (X.509 identity) */
   userPkiDir?: string;
+  /** variables report BadWaitingForInitialData until first set (a driven simulation) */
+  waitForData?: boolean;
   /** fastest sampling the variables allow; 0 reports every change (accelerated simulation) */
   minimumSamplingIntervalMs?: number;
 }
@@ -44,6 +46,7 @@ export class SimOpcuaServer {
   private readonly values = new Map<string, { value: number; sourceMs: number }>();
   private readonly nodes = new Map<string, UAVariable>();
   private readonly removed = new Set<string>();
+  private readonly written = new Set<string>();
   readonly certificateManager: OPCUACertificateManager;
   readonly userCertificateManager: OPCUACertificateManager | null;
 
@@ -130,17 +133,27 @@ export class SimOpcuaServer {
       minimumSamplingInterval: this.o.minimumSamplingIntervalMs ?? 50,
     });
     const cur = this.values.get(id)!;
-    v.setValueFromSource(
-      new Variant({ dataType: DataType.Double, value: cur.value }),
-      StatusCodes.Good,
-      new Date(cur.sourceMs),
-    );
+    if (this.o.waitForData && !this.written.has(id)) {
+      // nothing measured yet: a status, no value (a client takes no reading from it)
+      v.setValueFromSource(
+        new Variant({ dataType: DataType.Null }),
+        StatusCodes.BadWaitingForInitialData,
+        new Date(cur.sourceMs),
+      );
+    } else {
+      v.setValueFromSource(
+        new Variant({ dataType: DataType.Double, value: cur.value }),
+        StatusCodes.Good,
+        new Date(cur.sourceMs),
+      );
+    }
     this.nodes.set(id, v);
   }
 
   /** Sets a value with its source time (and a status other than Good, e.g. 'UncertainLastUsableValue'). */
   set(id: string, value: number, sourceMs: number, status: StatusName = 'Good'): void {
     this.values.set(id, { value, sourceMs });
+    this.written.add(id);
     this.nodes
       .get(id)
       ?.setValueFromSource(
