@@ -1,26 +1,17 @@
 /**
- * Every panel query and variable query of every shipped board runs against a real InfluxDB loaded with what the
- * pipeline writes (the reference plant: readings, KPI, target and completeness points from the jobs on real Redis,
- * job outcomes, the collector's own counters) and returns rows. Grafana's macros and variables are substituted as
- * Grafana would.
+ * Every panel query and variable query of every shipped board runs against a real InfluxDB loaded with the demo's
+ * output (a simulated month: readings through the collector, KPI, target and completeness points from the jobs on
+ * real Redis, job outcomes, the collector's own counters) and returns rows. Grafana's macros and variables are
+ * substituted as Grafana would.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parsePlantConfig } from '../config/load.ts';
 import { BOARDS, grafanaJson } from '../dashboards/boards.ts';
-import { startCollector } from '../ingest/collector.ts';
-import { importCsvFile } from '../ingest/csv/import.ts';
-import { V1WriteTarget } from '../ingest/influx/targets.ts';
-import { periodsBetween } from '../kpi/jobs/plan.ts';
-import { enqueueCompute } from '../kpi/jobs/queue.ts';
-import { openRuntime } from '../kpi/jobs/runtime.ts';
-import { startWorker } from '../kpi/jobs/worker.ts';
-import { InfluxStore } from '../store/influx/store.ts';
-import { REFERENCE, REFERENCE_CONFIG, ROOT, tempDir } from './helpers.ts';
+import { cli, ROOT, tempDir } from './helpers.ts';
 import { type InfluxServer, startInflux } from './services/influxd.ts';
-import { waitFor } from './services/ports.ts';
+import { type Broker, startMosquitto } from './services/mosquitto.ts';
 import { type RedisServer, startRedis } from './services/redis.ts';
 
 const tmp = tempDir('plantkpi-boards-');
@@ -41,55 +32,29 @@ interface Board {
   templating: { list: { name: string; query: string }[] };
 }
 
+let broker: Broker;
+
 beforeAll(async () => {
-  [influx, redis] = await Promise.all([startInflux(), startRedis()]);
-  await influx.query('CREATE DATABASE plantkpi');
-  const file = path.join(tmp.dir, 'plant.yaml');
-  writeFileSync(
-    file,
-    `${readFileSync(REFERENCE_CONFIG, 'utf8')}
-influx: { url: "${influx.url}", database: plantkpi }
-spool: { dir: "${tmp.dir}/spool" }
-collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/dead", selfReportMs: 100 }
-jobs: { redis: { url: "${redis.url}" }, prefix: boards, exportDir: "${tmp.dir}/exports" }
-`,
-  );
-  const config = parsePlantConfig(readFileSync(file, 'utf8'));
-  const store = new InfluxStore(
-    { url: influx.url, database: 'plantkpi', site: 'SITE' },
-    new V1WriteTarget({ url: influx.url, database: 'plantkpi' }),
-  );
-  await importCsvFile(path.join(REFERENCE, 'readings.csv'), store);
-
-  const rt = await openRuntime(config, tmp.dir);
-  const { worker, queue } = startWorker(rt, () => {});
-  const periods = [
-    ...periodsBetween('day', '2026-10-01', '2026-11-01', rt.plant.timeZone),
-    ...periodsBetween('month', '2026-10-01', '2026-11-01', rt.plant.timeZone),
-  ];
-  for (const p of periods) {
-    await enqueueCompute(
-      queue,
-      { kind: p.kind as 'day' | 'month', period: p.label, configHash: rt.configHash, reason: 'boards' },
-      config.jobs,
-    );
+  [influx, redis, broker] = await Promise.all([startInflux(), startRedis(), startMosquitto()]);
+  // the demo's output: a simulated month through the collector into InfluxDB, KPI jobs on Redis
+  Object.assign(process.env, {
+    PLANTKPI_MQTT_URL: broker.url,
+    PLANTKPI_INFLUX_URL: influx.url,
+    PLANTKPI_REDIS_URL: redis.url,
+  });
+  try {
+    const r = await cli('demo', '--data', path.join(tmp.dir, 'demo'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  } finally {
+    delete process.env.PLANTKPI_MQTT_URL;
+    delete process.env.PLANTKPI_INFLUX_URL;
+    delete process.env.PLANTKPI_REDIS_URL;
   }
-  await waitFor(
-    'all periods computed',
-    async () => (await queue.getCompletedCount()) === periods.length,
-    90_000,
-  );
-  await worker.close();
-  await queue.close();
-  await rt.close();
-
-  const collector = await startCollector(config, () => {});
-  await new Promise((r) => setTimeout(r, 500));
-  await collector.stop();
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
-  await Promise.all([influx?.destroy(), redis?.destroy()]);
+  await Promise.all([influx?.destroy(), redis?.destroy(), broker?.destroy()]);
   tmp.cleanup();
 });
 
@@ -99,7 +64,7 @@ function expand(q: string): string {
     .replaceAll('$timeFilter', "time >= '2026-09-01T00:00:00Z' AND time <= now() + 1d")
     .replaceAll('$__interval', '1h')
     .replaceAll('$branch', '(B-PWR|B-ELY)')
-    .replaceAll('$area', 'A-BLR');
+    .replaceAll('$area', '(A-BLR|A-CA)');
 }
 
 async function rows(q: string): Promise<number> {
