@@ -26,6 +26,9 @@ Usage:
   plantkpi demo [--days N] [--seed N] [--data DIR]
                                                   a simulated magnesium site for October 2026: OPC UA and
                                                   MQTT -> collector -> store -> KPIs, summary and export
+  plantkpi simulate [--mqtt URL] [--opcua-port N] [--catch-up-days N] [--seed N]
+                                                  the simulated site as a service: replays the last days fast,
+                                                  then publishes in real time (MQTT and OPC UA)
   plantkpi reference [--data DIR] [--csv FILE]    the reference plant: import, then KPIs for 2026-10 and
                                                   2026-10-05, checked against expected.json
   plantkpi schema [--out FILE]                    JSON Schema of the plant config, for editors
@@ -107,6 +110,31 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       }
       case 'demo':
         return await cmdDemo(opts(rest, { data: true, config: true, days: true, seed: true }), io);
+      case 'simulate': {
+        const o = opts(rest, {
+          mqtt: true,
+          'opcua-port': true,
+          pki: true,
+          seed: true,
+          'catch-up-days': true,
+        });
+        const { runLiveSim } = await import('../sim/live.ts');
+        const stop = new AbortController();
+        process.once('SIGTERM', () => stop.abort());
+        process.once('SIGINT', () => stop.abort());
+        await runLiveSim({
+          mqttUrl: o.values.mqtt ?? 'mqtt://127.0.0.1:1883',
+          opcuaPort: Number(o.values['opcua-port'] ?? 4840),
+          pkiDir: o.values.pki ?? './pki/sim',
+          seed: Number(o.values.seed ?? 2026),
+          catchUpDays: Number(o.values['catch-up-days'] ?? 31),
+          stepMs: 30 * 60_000,
+          catchUpPaceMs: 10,
+          log: (m) => io.err(`${m}\n`),
+          signal: stop.signal,
+        });
+        return EXIT.ok;
+      }
       case 'reference':
         return await cmdReference(opts(rest, { data: true, csv: true, config: true }), io);
       case 'schema': {

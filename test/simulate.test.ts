@@ -1,0 +1,56 @@
+/** `plantkpi simulate` as a service: replays the recent past quickly over MQTT and OPC UA, then keeps time. */
+import path from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runLiveSim } from '../sim/live.ts';
+import { tempDir } from './helpers.ts';
+import { startMosquitto } from './services/mosquitto.ts';
+import { freePort, waitFor } from './services/ports.ts';
+
+const tmp = tempDir('plantkpi-simulate-');
+afterAll(() => tmp.cleanup());
+
+describe('plantkpi simulate', () => {
+  it('publishes every unit with source times up to now, and serves the PLC over OPC UA', async () => {
+    const broker = await startMosquitto();
+    const sub = await mqtt.connectAsync(broker.url);
+    const seen = new Map<string, number[]>();
+    sub.on('message', (topic, payload) => {
+      const times = (JSON.parse(payload.toString()) as { time: string }[]).map((r) => Date.parse(r.time));
+      seen.set(topic, [...(seen.get(topic) ?? []), ...times]);
+    });
+    await sub.subscribeAsync('site/+/data', { qos: 1 });
+    const stop = new AbortController();
+    const logs: string[] = [];
+    const run = runLiveSim({
+      mqttUrl: broker.url,
+      opcuaPort: await freePort(),
+      pkiDir: path.join(tmp.dir, 'pki'),
+      seed: 1,
+      catchUpDays: 1,
+      stepMs: 30 * 60_000,
+      catchUpPaceMs: 5,
+      log: (m) => logs.push(m),
+      signal: stop.signal,
+    });
+    await waitFor(
+      'a day replayed',
+      async () => (seen.get('site/electrolysis/data')?.length ?? 0) >= 2 * 48,
+      30_000,
+    );
+    stop.abort();
+    const { steps } = await run;
+    expect(steps).toBeGreaterThanOrEqual(47);
+    expect([...seen.keys()].sort()).toEqual(
+      ['boiler', 'casting', 'cems', 'chlor-alkali', 'compressors', 'electrolysis', 'substation'].map(
+        (u) => `site/${u}/data`,
+      ),
+    );
+    const latest = Math.max(...seen.get('site/electrolysis/data')!);
+    expect(latest).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - latest).toBeLessThan(60 * 60_000);
+    expect(logs[0]).toMatch(/OPC UA opc\.tcp:\/\/127\.0\.0\.1:\d+\/plantkpi\/sim/);
+    await sub.endAsync();
+    await broker.destroy();
+  }, 60_000);
+});
