@@ -103,6 +103,15 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
   const days = Number(o.values.days ?? 31);
   if (!Number.isInteger(days) || days < 1 || days > 31) throw new UsageError('--days takes 1 to 31');
   const dataDir = o.values.data ?? path.join(DEFAULT_DATA, 'demo');
+  const known = ['rollover', 'replacement', 'outage', 'bad-payloads'] as const;
+  const asked = (o.values.faults ?? known.join(',')).split(',').filter((f) => f !== '' && f !== 'none');
+  for (const f of asked) {
+    if (!(known as readonly string[]).includes(f))
+      throw new UsageError(`--faults takes ${known.join(', ')} or none (got '${f}')`);
+  }
+  const faults = new Set(
+    asked.filter((f) => f !== 'bad-payloads') as ('rollover' | 'replacement' | 'outage')[],
+  );
   const t0 = Date.now();
   io.out(`镁业基地模拟 Simulated magnesium site: ${days} day(s) of October 2026, data in ${dataDir}\n`);
   const r = await runDemo({
@@ -111,7 +120,8 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
     days,
     seed: Number(o.values.seed ?? 2026),
     paceMs: 10,
-    badPayloadEvery: 50,
+    badPayloadEvery: asked.includes('bad-payloads') ? 50 : 0,
+    faults,
     progress: (t) => io.out(t),
   });
   const { compilePlant } = await import('../kpi/plant.ts');

@@ -23,7 +23,7 @@ Usage:
   plantkpi kpi --config FILE --period P [--data DIR] [--format table|json|csv]
                                                   KPI and target rows; P = 2026-10 | 2026-10-05 |
                                                   2026-10-05T08 | FROM..TO (dates or ISO date-times)
-  plantkpi demo [--days N] [--seed N] [--data DIR]
+  plantkpi demo [--days N] [--seed N] [--faults rollover,replacement,outage,bad-payloads|none] [--data DIR]
                                                   a simulated magnesium site for October 2026: OPC UA and
                                                   MQTT -> collector -> store -> KPIs, summary and export
   plantkpi simulate [--mqtt URL] [--opcua-port N] [--catch-up-days N] [--seed N]
@@ -109,7 +109,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await jobs.cmdExport(o, io);
       }
       case 'demo':
-        return await cmdDemo(opts(rest, { data: true, config: true, days: true, seed: true }), io);
+        return await cmdDemo(
+          opts(rest, { data: true, config: true, days: true, seed: true, faults: true }),
+          io,
+        );
       case 'simulate': {
         const o = opts(rest, {
           mqtt: true,

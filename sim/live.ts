@@ -41,7 +41,7 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
     seed: o.seed,
     startMs,
     stepMs: o.stepMs,
-    faults: { rolloverAt: 1_000_000_000, replaceAuxAtMs: null, outage: null },
+    faults: { rolloverAt: 1_000_000_000, rollover: false, replaceAuxAtMs: null, outage: null },
   });
   const send = async (readings: SimReading[]) => {
     const byUnit = new Map<string, SimReading[]>();

@@ -41,8 +41,10 @@ export interface DemoOptions {
   seed: number;
   /** real ms between simulated steps (the OPC UA server needs time to report each one) */
   paceMs: number;
-  /** every n-th step also publishes a malformed payload */
+  /** every n-th step also publishes a malformed payload (0: none) */
   badPayloadEvery: number;
+  /** which faults to stage: rollover (E-ELY), replacement (E-AUX on day 20), outage (W-CMP on day 10) */
+  faults: ReadonlySet<'rollover' | 'replacement' | 'outage'>;
   progress: (text: string) => void;
 }
 
@@ -155,8 +157,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     stepMs: STEP_MS,
     faults: {
       rolloverAt: 1_000_000_000,
-      replaceAuxAtMs: day(20) < endMs ? day(20) : null,
-      outage: { fromMs: day(10, 6), toMs: day(10, 12) },
+      rollover: o.faults.has('rollover'),
+      replaceAuxAtMs: o.faults.has('replacement') && day(20) < endMs ? day(20) : null,
+      outage: o.faults.has('outage') ? { fromMs: day(10, 6), toMs: day(10, 12) } : null,
     },
   });
   const pub = await mqtt.connectAsync(mqttUrl, {

@@ -26,8 +26,10 @@ export interface SimReading {
 }
 
 export interface Faults {
-  /** E-ELY counter wraps at this value (it starts just below it) */
+  /** E-ELY counter wraps at this value */
   rolloverAt: number;
+  /** start E-ELY just below rolloverAt, so that it rolls over within the first hours */
+  rollover?: boolean;
   /** E-AUX meter replaced at this instant: the old one reads its final value, the new one starts at 0 */
   replaceAuxAtMs: number | null;
   /** W-CMP sends nothing in [from, to) */
@@ -71,7 +73,7 @@ export class SiteSim {
   constructor(private readonly o: SimOptions) {
     this.r = rng(o.seed);
     this.t = o.startMs;
-    this.c.ely = o.faults.rolloverAt - 2_000_000; // rolls over within the first hours
+    this.c.ely = o.faults.rollover === false ? 50_000_000 : o.faults.rolloverAt - 2_000_000;
     this.c.aux = 350_000;
     this.c.gas = 2_000_000;
   }
