@@ -6,6 +6,7 @@
 import mqtt from 'mqtt';
 import { SimOpcuaServer } from './opcua/server.ts';
 import { type SimReading, SiteSim } from './site/model.ts';
+import { publishStep } from './site/publish.ts';
 
 export interface LiveOptions {
   mqttUrl: string;
@@ -43,22 +44,10 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
     stepMs: o.stepMs,
     faults: { rolloverAt: 1_000_000_000, rollover: false, replaceAuxAtMs: null, outage: null },
   });
-  const send = async (readings: SimReading[]) => {
-    const byUnit = new Map<string, SimReading[]>();
-    for (const r of readings) byUnit.set(r.unit, [...(byUnit.get(r.unit) ?? []), r]);
-    for (const [unit, rs] of byUnit) {
-      if (unit === 'opcua') {
-        for (const r of rs) opcua.set(r.signal, r.value, r.timeMs);
-        continue;
-      }
-      const body = rs.map((r) => ({
-        signal: r.signal,
-        value: r.value,
-        time: new Date(r.timeMs).toISOString(),
-      }));
-      await pub.publishAsync(`site/${unit}/data`, JSON.stringify(body), { qos: 1 });
-    }
-  };
+  const send = (readings: SimReading[]) =>
+    publishStep(pub, readings, (writes) => {
+      for (const [id, value, timeMs] of writes) opcua.set(id, value, timeMs);
+    });
   o.log(
     `simulated site: MQTT ${o.mqttUrl}, OPC UA ${opcua.endpoint}, replaying from ${new Date(startMs).toISOString()}`,
   );

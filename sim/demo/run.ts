@@ -32,6 +32,7 @@ import { InfluxStore } from '../../store/influx/store.ts';
 import type { SeriesStore } from '../../store/port.ts';
 import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
 import { type SimReading, SiteSim } from '../site/model.ts';
+import { publishStep } from '../site/publish.ts';
 
 export interface DemoOptions {
   configFile: string;
@@ -169,22 +170,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const published = { readings: 0, badPayloads: 0, opcuaWrites: 0 };
   const steps = Math.round((endMs - startMs) / STEP_MS);
   const send = async (readings: SimReading[], stepNo: number) => {
-    const byUnit = new Map<string, SimReading[]>();
-    for (const r of readings) byUnit.set(r.unit, [...(byUnit.get(r.unit) ?? []), r]);
-    for (const [unit, rs] of byUnit) {
-      if (unit === 'opcua') {
-        opcuaSet(rs.map((r) => [r.signal, r.value, r.timeMs]));
-        published.opcuaWrites += rs.length;
-        continue;
-      }
-      const body = rs.map((r) => ({
-        signal: r.signal,
-        value: r.value,
-        time: new Date(r.timeMs).toISOString(),
-      }));
-      await pub.publishAsync(`site/${unit}/data`, JSON.stringify(body), { qos: 1 });
-      published.readings += rs.length;
-    }
+    const done = await publishStep(pub, readings, opcuaSet);
+    published.readings += done.mqtt;
+    published.opcuaWrites += done.opcua;
     if (o.badPayloadEvery > 0 && stepNo % o.badPayloadEvery === o.badPayloadEvery - 1) {
       await pub.publishAsync('site/cems/data', `{"signal":"SO2","value":"sensor fault #${stepNo}"`, {
         qos: 1,
