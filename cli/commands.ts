@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadPlantConfig } from '../config/load.ts';
 import { importCsvFile } from '../ingest/csv/import.ts';
 import { compilePlant } from '../kpi/plant.ts';
-import type { PeriodResult } from '../kpi/rows.ts';
+import { type LabelNames, labelNames, type PeriodResult } from '../kpi/rows.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { EmbeddedStore } from '../store/embedded/store.ts';
 import { PeriodError } from '../transforms/periods.ts';
@@ -51,13 +51,13 @@ export async function cmdImport(o: Parsed, io: Io): Promise<number> {
   }
 }
 
-export async function cmdKpi(o: Parsed): Promise<PeriodResult[]> {
+export async function cmdKpi(o: Parsed): Promise<{ results: PeriodResult[]; names: LabelNames }> {
   const { config } = loadPlantConfig(need(o, 'config'));
   const period = need(o, 'period');
   const plant = compilePlant(config);
   const store = await EmbeddedStore.open(o.values.data ?? DEFAULT_DATA);
   try {
-    return [await runPeriod(store, plant, period)];
+    return { results: [await runPeriod(store, plant, period)], names: labelNames(config) };
   } catch (err) {
     if (err instanceof UsageError) throw err;
     if (err instanceof PeriodError) throw new UsageError(err.message);
@@ -79,10 +79,13 @@ export async function cmdReference(o: Parsed, io: Io): Promise<number> {
   const code = await cmdImport({ values: { config: configFile, data }, positionals: [csv] }, io);
   if (code !== EXIT.ok) return code;
   const results: PeriodResult[] = [];
+  let names: LabelNames | undefined;
   for (const period of ['2026-10', '2026-10-05']) {
-    results.push(...(await cmdKpi({ values: { config: configFile, data, period }, positionals: [] })));
+    const r = await cmdKpi({ values: { config: configFile, data, period }, positionals: [] });
+    results.push(...r.results);
+    names = r.names;
   }
-  io.out(formatResults(results, 'table'));
+  io.out(formatResults(results, 'table', names));
   const expectedFile = path.join(refDir, 'expected.json');
   if (o.values.csv === undefined && existsSync(expectedFile)) {
     const check = compareWithExpected(JSON.parse(readFileSync(expectedFile, 'utf8')), results, 1e-6);

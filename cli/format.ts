@@ -1,13 +1,17 @@
 /** Printing KPI results: an aligned table for people, JSON for programs, CSV (UTF-8 with BOM) for Excel. */
 import { resultsCsv } from '../kpi/export/csv.ts';
-import { kpiLabel, type PeriodResult, SCOPE_LABELS } from '../kpi/rows.ts';
+import { kpiLabel, type LabelNames, type PeriodResult, SCOPE_LABELS } from '../kpi/rows.ts';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 
-export function formatResults(results: readonly PeriodResult[], format: OutputFormat): string {
+export function formatResults(
+  results: readonly PeriodResult[],
+  format: OutputFormat,
+  names?: LabelNames,
+): string {
   if (format === 'json') return `${JSON.stringify(toJson(results), null, 2)}\n`;
-  if (format === 'csv') return resultsCsv(results);
-  return toTable(results);
+  if (format === 'csv') return resultsCsv(results, names);
+  return toTable(results, names);
 }
 
 export function toJson(results: readonly PeriodResult[]) {
@@ -49,7 +53,7 @@ function table(head: string[], rows: string[][], rightCols: Set<number>): string
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function toTable(results: readonly PeriodResult[]): string {
+function toTable(results: readonly PeriodResult[], names?: LabelNames): string {
   const out: string[] = [];
   for (const r of results) {
     out.push(`期间 Period ${r.period} (${r.timeZone})`);
@@ -57,7 +61,7 @@ function toTable(results: readonly PeriodResult[]): string {
       SCOPE_LABELS[k.scope_type].split(' ')[0]!,
       k.scope_id,
       k.kpi,
-      kpiLabel(k.kpi).split(' ')[0]!,
+      shortLabel(kpiLabel(k.kpi, names)),
       fmt(k.value),
       k.unit,
       k.provisional ? '暂定 provisional' : '',
@@ -87,4 +91,12 @@ function toTable(results: readonly PeriodResult[]): string {
     out.push('');
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The zh-CN part of a label: "能耗 Energy: 电力 Electricity" -> "能耗 电力"; "综合能耗 Comprehensive energy" -> "综合能耗". */
+function shortLabel(label: string): string {
+  return label
+    .split(/[: ]+/)
+    .filter((w) => /[\u4e00-\u9fff]/.test(w))
+    .join(' ');
 }

@@ -71,8 +71,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         const format = (o.values.format ?? 'table') as OutputFormat;
         if (!['table', 'json', 'csv'].includes(format))
           throw new UsageError(`--format must be table, json or csv`);
-        const results = await cmdKpi(o);
-        io.out(formatResults(results, format));
+        const { results, names } = await cmdKpi(o);
+        io.out(formatResults(results, format, names));
         return EXIT.ok;
       }
       case 'collect': {

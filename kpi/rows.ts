@@ -94,7 +94,19 @@ export const SCOPE_LABELS: Record<ScopeKind, string> = {
   equipment: '设备 Equipment',
 };
 
-export function kpiLabel(kpi: string): string {
+/** Carrier and product names from the plant config, for labels: id -> "电力 Electricity". */
+export type LabelNames = ReadonlyMap<string, string>;
+
+export function labelNames(config: {
+  carriers: readonly { id: string; name?: string | undefined }[];
+  products: readonly { id: string; name?: string | undefined }[];
+}): LabelNames {
+  return new Map(
+    [...config.carriers, ...config.products].flatMap((x) => (x.name ? [[x.id, x.name] as const] : [])),
+  );
+}
+
+export function kpiLabel(kpi: string, names?: LabelNames): string {
   const fixed: Record<string, string> = {
     'energy.total': '综合能耗 Comprehensive energy',
     'emissions.co2': '二氧化碳排放 CO2 emissions',
@@ -110,7 +122,7 @@ export function kpiLabel(kpi: string): string {
     'oee.quality': '合格品率 Quality',
   };
   if (fixed[kpi]) return fixed[kpi];
-  if (kpi.startsWith('energy.')) return `能耗 Energy: ${kpi.slice(7)}`;
-  if (kpi.startsWith('output.')) return `产量 Output: ${kpi.slice(7)}`;
+  if (kpi.startsWith('energy.')) return `能耗 Energy: ${names?.get(kpi.slice(7)) ?? kpi.slice(7)}`;
+  if (kpi.startsWith('output.')) return `产量 Output: ${names?.get(kpi.slice(7)) ?? kpi.slice(7)}`;
   return kpi;
 }

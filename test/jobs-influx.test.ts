@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlantConfig } from '../config/load.ts';
@@ -88,13 +88,18 @@ describe('KPI jobs with worker processes and InfluxDB', () => {
       config.jobs,
     );
 
-    const first = startWorkerProcess();
-    await waitFor(
-      'job active',
-      async () => (await (await queue.getJob(id))?.getState()) === 'active',
-      30_000,
+    // the 'active' event is pushed as the worker takes the job, so the kill lands in the middle of it
+    const eventsConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const events = new QueueEvents('kpi', { connection: eventsConnection, prefix: 'killed' });
+    await events.waitUntilReady();
+    const taken = new Promise<void>((resolve) =>
+      events.on('active', ({ jobId }) => jobId === id && resolve()),
     );
+    const first = startWorkerProcess();
+    await taken;
     first.kill('SIGKILL');
+    await events.close();
+    eventsConnection.disconnect();
     startWorkerProcess();
     await waitFor(
       'job completed by the second worker',

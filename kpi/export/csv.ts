@@ -1,5 +1,5 @@
 /** KPI and target rows as CSV that Excel opens with Chinese headers intact: UTF-8 with a BOM, CRLF. */
-import { kpiLabel, type PeriodResult } from '../rows.ts';
+import { kpiLabel, type LabelNames, type PeriodResult } from '../rows.ts';
 
 const BOM = '\uFEFF';
 
@@ -23,7 +23,7 @@ export const CSV_HEADER = [
   '暂定 provisional',
 ];
 
-export function resultsCsv(results: readonly PeriodResult[]): string {
+export function resultsCsv(results: readonly PeriodResult[], names?: LabelNames): string {
   const lines = [CSV_HEADER.map(field).join(',')];
   for (const r of results) {
     for (const k of r.kpis) {
@@ -31,7 +31,7 @@ export function resultsCsv(results: readonly PeriodResult[]): string {
         [
           'kpi',
           k.kpi,
-          kpiLabel(k.kpi),
+          kpiLabel(k.kpi, names),
           k.scope_type,
           k.scope_id,
           k.period,
@@ -50,7 +50,7 @@ export function resultsCsv(results: readonly PeriodResult[]): string {
       const row = [
         'target',
         t.kpi,
-        kpiLabel(t.kpi),
+        kpiLabel(t.kpi, names),
         t.scope_type,
         t.scope_id,
         t.period,

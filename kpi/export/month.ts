@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Bool, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 import type { Plant } from '../plant.ts';
-import { type KpiRow, kpiLabel, type PeriodResult, type ScopeKind } from '../rows.ts';
+import { type KpiRow, kpiLabel, labelNames, type PeriodResult, type ScopeKind } from '../rows.ts';
 import { resultsCsv } from './csv.ts';
 
 export interface ExportOptions {
@@ -140,7 +140,7 @@ async function workbook(result: PeriodResult, plant: Plant, periodEndMs: number)
         r.scope_id,
         n.get(`${r.scope_type}|${r.scope_id}`) ?? '',
         r.kpi,
-        kpiLabel(r.kpi),
+        kpiLabel(r.kpi, labelNames(plant.config)),
         r.value,
         r.unit,
         r.provisional ? '是 yes' : '',
@@ -205,7 +205,7 @@ export async function exportMonth(
   };
   const writeSet = async (prefix: string, r: PeriodResult) => {
     put(`${prefix}.xlsx`, await workbook(r, plant, result.endMs), false);
-    put(`${prefix}.csv`, resultsCsv([r]), true);
+    put(`${prefix}.csv`, resultsCsv([r], labelNames(plant.config)), true);
     put(`${prefix}.arrow`, arrowOf(r.kpis), true);
   };
   await writeSet(`plantkpi-${site}-${result.period}`, result);
