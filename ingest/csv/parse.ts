@@ -3,107 +3,155 @@
  * (or Z); a time without one is read in `defaultTimeZone` when given, else refused. A broken line is reported with
  * its 1-based line number, its text and the reason, and skipped; every other line is kept.
  */
-import { DateTime } from 'luxon';
+import type { IANAZone } from 'luxon';
 import type { Point } from '../../store/port.ts';
+import { parseIsoTime, timeZone } from './time.ts';
 
 export interface CsvProblem {
-  /** 1-based line number in the file */
+  /** 1-based line number in the file (0: the file as a whole) */
   line: number;
   message: string;
-  /** the offending text (cut at 200 characters) */
+  /** the offending line (cut at 200 characters) */
   text: string;
 }
 
 export interface ParseOptions {
+  /** IANA zone for times without an offset; without it such a time is a broken line */
   defaultTimeZone?: string;
+  /** when given, a reading of any other signal is a broken line */
   knownSignals?: ReadonlySet<string>;
+  /** points per yielded batch (default 50,000) */
+  batchSize?: number;
 }
 
-const HEADER = 'signal,time,value';
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
-const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/;
+/** Points parsed since the previous batch, and the lines refused meanwhile. */
+export interface ParsedBatch {
+  points: Point[];
+  problems: CsvProblem[];
+  /** physical lines read so far, the header and blank lines included */
+  linesRead: number;
+}
 
-/** Splits one CSV line into fields; double quotes may wrap a field, "" inside is a quote. */
-export function splitCsvLine(line: string): string[] | null {
+export const HEADER = 'signal,time,value';
+const MAX_TEXT = 200;
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** Splits one CSV line into fields; a field may be wrapped in double quotes, "" inside is a quote. */
+export function splitCsvLine(line: string): string[] | { error: string } {
   if (!line.includes('"')) return line.split(',');
   const out: string[] = [];
   let cur = '';
-  let i = 0;
   let quoted = false;
-  while (i < line.length) {
+  let wasQuoted = false;
+  for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
+      if (c !== '"') cur += c;
+      else if (line[i + 1] === '"') {
         cur += '"';
-        i += 2;
-        continue;
-      }
-      if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"' && cur === '') quoted = true;
-    else if (c === ',') {
+        i++;
+      } else quoted = false;
+    } else if (c === ',') {
       out.push(cur);
       cur = '';
-    } else cur += c;
-    i++;
+      wasQuoted = false;
+    } else if (c === '"' && cur.trim() === '' && !wasQuoted) {
+      quoted = true;
+      wasQuoted = true;
+      cur = '';
+    } else if (wasQuoted && c.trim() !== '') {
+      return { error: `text after a closing quote in field ${out.length + 1}` };
+    } else if (!wasQuoted) cur += c;
   }
-  if (quoted) return null;
+  if (quoted) return { error: 'unterminated quote' };
   out.push(cur);
   return out;
 }
 
-export type LineResult = { point: Point } | { problem: CsvProblem } | null;
+/** A line without its line end (and, on line 1, without a UTF-8 byte order mark). */
+function clean(raw: string, lineNo: number): string {
+  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  return lineNo === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
-export class ReadingsParser {
-  private lineNo = 0;
-  private sawHeader = false;
-  constructor(private readonly opts: ParseOptions = {}) {}
+function problem(lineNo: number, text: string, message: string): CsvProblem {
+  return { line: lineNo, message, text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}...` : text };
+}
 
-  /** One physical line (without its newline); null for blank lines and the header. */
-  line(raw: string): LineResult {
-    this.lineNo++;
-    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (this.lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const problem = (message: string): LineResult => ({
-      problem: { line: this.lineNo, message, text: text.slice(0, 200) },
-    });
-    if (!this.sawHeader) {
-      if (text.trim() === '') return null;
-      this.sawHeader = true;
-      if (text.trim().replace(/\s*,\s*/g, ',') !== HEADER) {
-        return problem(`the header must be '${HEADER}'`);
+export function isHeader(text: string): boolean {
+  const f = splitCsvLine(text);
+  return Array.isArray(f) && f.join(',') === HEADER;
+}
+
+export interface LineContext {
+  zone?: IANAZone;
+  knownSignals?: ReadonlySet<string>;
+}
+
+/** One data line (already cleaned, not blank) as a point, or the reason it is refused. */
+export function parseReadingLine(text: string, lineNo: number, ctx: LineContext): Point | CsvProblem {
+  const fields = splitCsvLine(text);
+  if (!Array.isArray(fields)) return problem(lineNo, text, fields.error);
+  if (fields.length !== 3) {
+    return problem(lineNo, text, `expected 3 fields (signal,time,value), found ${fields.length}`);
+  }
+  const [signal, time, value] = fields.map((f) => f.trim()) as [string, string, string];
+  if (signal === '') return problem(lineNo, text, 'empty signal');
+  if (ctx.knownSignals !== undefined && !ctx.knownSignals.has(signal)) {
+    return problem(lineNo, text, `unknown signal '${signal}' (not in the plant config)`);
+  }
+  const t = parseIsoTime(time, ctx.zone);
+  if ('error' in t) return problem(lineNo, text, t.error);
+  if (!NUMBER.test(value)) return problem(lineNo, text, `value '${value}' is not a number`);
+  const v = Number(value);
+  if (!Number.isFinite(v)) return problem(lineNo, text, `value '${value}' is not a finite number`);
+  return { signal, timeMs: t.ms, value: v };
+}
+
+/**
+ * Parses readings lines (without their line ends) into batches of at most batchSize points (and at most
+ * batchSize problems, so a file of nothing but broken lines stays bounded too). Blank lines are
+ * skipped; the first other line must be the header, else that is the one problem reported and nothing is read.
+ * Throws before reading when an option is wrong.
+ */
+export async function* parseReadingsCsv(
+  lines: AsyncIterable<string> | Iterable<string>,
+  opts: ParseOptions = {},
+): AsyncGenerator<ParsedBatch> {
+  const batchSize = opts.batchSize ?? 50_000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new Error(`batchSize must be a whole number >= 1, got ${batchSize}`);
+  }
+  const ctx: LineContext = { knownSignals: opts.knownSignals };
+  if (opts.defaultTimeZone !== undefined) ctx.zone = timeZone(opts.defaultTimeZone);
+  let lineNo = 0;
+  let sawHeader = false;
+  let points: Point[] = [];
+  let problems: CsvProblem[] = [];
+  for await (const raw of lines) {
+    const text = clean(raw, ++lineNo);
+    if (text.trim() === '') continue;
+    if (!sawHeader) {
+      if (!isHeader(text)) {
+        yield {
+          points: [],
+          problems: [problem(lineNo, text, `the first line must be the header '${HEADER}'`)],
+          linesRead: lineNo,
+        };
+        return;
       }
-      return null;
+      sawHeader = true;
+      continue;
     }
-    if (text.trim() === '') return null;
-    const fields = splitCsvLine(text);
-    if (fields === null) return problem('unterminated quote');
-    if (fields.length !== 3) return problem(`expected 3 fields (signal,time,value), found ${fields.length}`);
-    const [signal, time, value] = fields.map((f) => f.trim()) as [string, string, string];
-    if (signal === '') return problem('empty signal');
-    if (this.opts.knownSignals && !this.opts.knownSignals.has(signal)) {
-      return problem(`unknown signal '${signal}' (not in the plant config)`);
+    const r = parseReadingLine(text, lineNo, ctx);
+    if ('message' in r) problems.push(r);
+    else points.push(r);
+    if (points.length >= batchSize || problems.length >= batchSize) {
+      yield { points, problems, linesRead: lineNo };
+      points = [];
+      problems = [];
     }
-    if (!ISO.test(time)) return problem(`time '${time}' is not ISO 8601 (e.g. 2026-10-01T00:00:00+08:00)`);
-    let dt: DateTime;
-    if (HAS_OFFSET.test(time)) dt = DateTime.fromISO(time, { setZone: true });
-    else if (this.opts.defaultTimeZone) dt = DateTime.fromISO(time, { zone: this.opts.defaultTimeZone });
-    else return problem(`time '${time}' has no offset and no time zone is configured`);
-    if (!dt.isValid) return problem(`time '${time}' is not a valid instant (${dt.invalidReason})`);
-    if (value === '' || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) {
-      return problem(`value '${value}' is not a number`);
-    }
-    const v = Number(value);
-    if (!Number.isFinite(v)) return problem(`value '${value}' is not a finite number`);
-    return { point: { signal, timeMs: dt.toMillis(), value: v } };
   }
-
-  get linesRead(): number {
-    return this.lineNo;
-  }
-
-  /** A file without even a header line. */
-  finish(): CsvProblem | null {
-    return this.sawHeader ? null : { line: 0, message: `empty file: no '${HEADER}' header`, text: '' };
-  }
+  if (!sawHeader) problems.push({ line: 0, message: `empty file: no '${HEADER}' header`, text: '' });
+  yield { points, problems, linesRead: lineNo };
 }

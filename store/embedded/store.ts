@@ -1,164 +1,191 @@
 /**
  * The embedded store: one Arrow IPC file per signal and UTC month under `DIR/series/<signal>/<YYYY-MM>.arrow`.
- * Writers take a lock file (so two processes importing into one directory take turns) and replace a partition by
- * an atomic rename; readers need no lock and never see half a file. Same (signal, time) overwrites, as in InfluxDB.
+ * Writers take `DIR/write.lock` (so processes writing one directory take turns) and replace a partition by an
+ * atomic rename; readers need no lock and never see half a file. Same (signal, time) overwrites, as in InfluxDB.
+ * Queries open only the partitions their range touches, found by listing the signal's folder.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { lowerBound } from '../../transforms/interpolate.ts';
 import type { Point, Sample, Series, SeriesStore } from '../port.ts';
-import { acquireLock } from './lock.ts';
-import { EMPTY, mergeSeries, readPartition, writePartition } from './partition.ts';
+import { type CacheLimits, DEFAULT_CACHE_LIMITS, PartitionCache } from './cache.ts';
+import { groupPoints, type PartitionGroup } from './group.ts';
+import {
+  decodeSignal,
+  encodeSignal,
+  lowerBound,
+  type MonthIndex,
+  monthEndMs,
+  monthStartMs,
+  parsePartitionFileName,
+  partitionFileName,
+  upperBound,
+} from './layout.ts';
+import { acquireLock, type LockOptions } from './lock.ts';
+import { mergeSorted, sortUnique } from './merge.ts';
+import {
+  emptySeries,
+  fsyncDir,
+  readPartitionCached,
+  readPartitionFile,
+  writePartitionFile,
+} from './partition.ts';
 
-/** Reversible, file-system-safe folder name for a signal id. */
-export function encodeSignal(id: string): string {
-  return encodeURIComponent(id).replace(
-    /[.!~*'()]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+export { decodeSignal, encodeSignal } from './layout.ts';
+
+export interface EmbeddedStoreOptions {
+  /** decoded partitions kept in memory per instance (LRU) */
+  cache?: Partial<CacheLimits>;
+  /** waiting for another process's write lock */
+  lock?: LockOptions;
+  /** partitions merged and written at the same time within one write */
+  writeConcurrency?: number;
 }
-
-export function decodeSignal(name: string): string {
-  return decodeURIComponent(name);
-}
-
-function monthOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
-}
-
-function monthStart(month: string): number {
-  return Date.parse(`${month}-01T00:00:00Z`);
-}
-
-function nextMonthStart(month: string): number {
-  const d = new Date(monthStart(month));
-  d.setUTCMonth(d.getUTCMonth() + 1);
-  return d.getTime();
-}
-
-const CACHE_ENTRIES = 64;
 
 export class EmbeddedStore implements SeriesStore {
-  private readonly cache = new Map<string, { mtimeMs: number; size: number; series: Series }>();
+  private readonly cache: PartitionCache;
+  /** this instance's writes, one after another (the lock file orders them against other instances) */
+  private writing: Promise<void> = Promise.resolve();
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly opts: EmbeddedStoreOptions,
+  ) {
+    this.cache = new PartitionCache({ ...DEFAULT_CACHE_LIMITS, ...opts.cache });
+  }
 
-  static async open(dir: string): Promise<EmbeddedStore> {
-    mkdirSync(path.join(dir, 'series'), { recursive: true });
-    return new EmbeddedStore(dir);
+  /** Opens (creating it when missing) a store in `dir`. */
+  static async open(dir: string, opts: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
+    await mkdir(path.join(dir, 'series'), { recursive: true });
+    return new EmbeddedStore(dir, opts);
+  }
+
+  private get root(): string {
+    return path.join(this.dir, 'series');
   }
 
   private signalDir(signal: string): string {
-    return path.join(this.dir, 'series', encodeSignal(signal));
+    return path.join(this.root, encodeSignal(signal));
   }
 
-  private file(signal: string, month: string): string {
-    return path.join(this.signalDir(signal), `${month}.arrow`);
+  private file(signal: string, month: MonthIndex): string {
+    return path.join(this.signalDir(signal), partitionFileName(month));
   }
 
-  /** Months with a partition for the signal, ascending. */
-  private months(signal: string): string[] {
+  /** Months with a partition for the signal, ascending (one directory listing). */
+  private months(signal: string): MonthIndex[] {
+    let names: string[];
     try {
-      return readdirSync(this.signalDir(signal))
-        .filter((f) => /^\d{4}-\d{2}\.arrow$/.test(f))
-        .map((f) => f.slice(0, 7))
-        .sort();
-    } catch {
-      return [];
+      names = readdirSync(this.signalDir(signal));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return [];
+      throw err;
     }
+    const months: MonthIndex[] = [];
+    for (const name of names) {
+      const m = parsePartitionFileName(name);
+      if (m !== null) months.push(m);
+    }
+    return months.sort((a, b) => a - b);
   }
 
-  private read(file: string): Series {
-    let st: { mtimeMs: number; size: number };
-    try {
-      st = statSync(file);
-    } catch {
-      return EMPTY;
-    }
-    const hit = this.cache.get(file);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) {
-      this.cache.delete(file);
-      this.cache.set(file, hit);
-      return hit.series;
-    }
-    const series = readPartition(file);
-    this.cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, series });
-    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    return series;
+  private read(signal: string, month: MonthIndex): Series {
+    return readPartitionCached(this.file(signal, month), this.cache);
+  }
+
+  /** Months of the signal that overlap fromMs <= t < toMs. */
+  private monthsIn(signal: string, fromMs: number, toMs: number): MonthIndex[] {
+    if (!(toMs > fromMs)) return [];
+    return this.months(signal).filter((m) => monthEndMs(m) > fromMs && monthStartMs(m) < toMs);
   }
 
   async write(points: readonly Point[]): Promise<void> {
-    const groups = new Map<string, { signal: string; month: string; times: number[]; values: number[] }>();
-    for (const p of points) {
-      if (typeof p.signal !== 'string' || p.signal === '')
-        throw new Error(`point at ${p.timeMs} has no signal id`);
-      if (!Number.isFinite(p.timeMs) || !Number.isFinite(p.value)) {
-        throw new Error(
-          `point ${p.signal} at ${p.timeMs}: time and value must be finite numbers (value ${p.value})`,
-        );
-      }
-      const month = monthOf(p.timeMs);
-      const key = `${p.signal}\u0000${month}`;
-      let g = groups.get(key);
-      if (g === undefined) {
-        g = { signal: p.signal, month, times: [], values: [] };
-        groups.set(key, g);
-      }
-      g.times.push(p.timeMs);
-      g.values.push(p.value);
-    }
-    if (groups.size === 0) return;
-    const release = await acquireLock(path.join(this.dir, 'write.lock'));
+    const groups = groupPoints(points); // throws on a bad point before anything is written
+    const run = this.writing.then(() => this.writeGroups(groups));
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeGroups(groups: PartitionGroup[]): Promise<void> {
+    if (groups.length === 0) return;
+    const release = await acquireLock(path.join(this.dir, 'write.lock'), this.opts.lock);
     try {
-      for (const g of groups.values()) {
-        mkdirSync(this.signalDir(g.signal), { recursive: true });
-        const file = this.file(g.signal, g.month);
-        this.cache.delete(file);
-        writePartition(file, mergeSeries(readPartition(file), g.times, g.values));
+      let newFolders = false;
+      for (const d of new Set(groups.map((g) => this.signalDir(g.signal)))) {
+        if (mkdirSync(d, { recursive: true }) !== undefined) newFolders = true;
       }
+      const touched = new Set<string>();
+      let next = 0;
+      let failed = false;
+      const worker = async () => {
+        while (next < groups.length && !failed) {
+          const g = groups[next++]!;
+          const file = this.file(g.signal, g.month);
+          this.cache.delete(file);
+          try {
+            const merged = mergeSorted(await readPartitionFile(file), sortUnique(g.times, g.values));
+            await writePartitionFile(file, merged);
+          } catch (err) {
+            failed = true; // the other workers stop after their current partition
+            throw err;
+          }
+          touched.add(path.dirname(file));
+        }
+      };
+      const n = Math.max(1, Math.min(this.opts.writeConcurrency ?? 8, groups.length));
+      // every worker has finished before the lock is released, also when one failed
+      const results = await Promise.allSettled(Array.from({ length: n }, worker));
+      const failure = results.find((r) => r.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+      // the renames (and new signal folders) become durable with their folders
+      if (newFolders) touched.add(this.root);
+      await Promise.all([...touched].map(fsyncDir));
     } finally {
       release();
     }
   }
 
   async readRange(signal: string, fromMs: number, toMs: number): Promise<Series> {
-    if (!(toMs > fromMs)) return EMPTY;
     const parts: Series[] = [];
-    for (const month of this.months(signal)) {
-      if (nextMonthStart(month) <= fromMs || monthStart(month) >= toMs) continue;
-      const s = this.read(this.file(signal, month));
+    for (const m of this.monthsIn(signal, fromMs, toMs)) {
+      const s = this.read(signal, m);
       const a = lowerBound(s.times, fromMs);
       const b = lowerBound(s.times, toMs);
       if (b > a) parts.push({ times: s.times.subarray(a, b), values: s.values.subarray(a, b) });
     }
-    if (parts.length === 1) return { times: parts[0]!.times.slice(), values: parts[0]!.values.slice() };
+    // always copies: the cached partitions stay the caller's to read, never to change
     const n = parts.reduce((k, p) => k + p.times.length, 0);
-    const times = new Float64Array(n);
-    const values = new Float64Array(n);
+    const out = { times: new Float64Array(n), values: new Float64Array(n) };
     let k = 0;
     for (const p of parts) {
-      times.set(p.times, k);
-      values.set(p.values, k);
+      out.times.set(p.times, k);
+      out.values.set(p.values, k);
       k += p.times.length;
     }
-    return { times, values };
+    return n === 0 ? emptySeries() : out;
   }
 
   async lastAtOrBefore(signal: string, atMs: number): Promise<Sample | null> {
-    const months = this.months(signal).filter((m) => monthStart(m) <= atMs);
+    if (Number.isNaN(atMs)) return null;
+    const months = this.months(signal);
+    // from the partition holding atMs (or the last one before it) back to the first; each holds at least one
+    // reading, so this reads one partition, or two when atMs is before the first reading of its month
     for (let i = months.length - 1; i >= 0; i--) {
-      const s = this.read(this.file(signal, months[i]!));
-      const k = lowerBound(s.times, atMs);
-      const idx = k < s.times.length && s.times[k] === atMs ? k : k - 1;
-      if (idx >= 0) return { timeMs: s.times[idx]!, value: s.values[idx]! };
+      const m = months[i]!;
+      if (monthStartMs(m) > atMs) continue;
+      const s = this.read(signal, m);
+      const k = upperBound(s.times, atMs) - 1;
+      if (k >= 0) return { timeMs: s.times[k]!, value: s.values[k]! };
     }
     return null;
   }
 
   async firstAtOrAfter(signal: string, atMs: number): Promise<Sample | null> {
-    for (const month of this.months(signal)) {
-      if (nextMonthStart(month) <= atMs) continue;
-      const s = this.read(this.file(signal, month));
+    if (Number.isNaN(atMs)) return null;
+    for (const m of this.months(signal)) {
+      if (monthEndMs(m) <= atMs) continue;
+      const s = this.read(signal, m);
       const k = lowerBound(s.times, atMs);
       if (k < s.times.length) return { timeMs: s.times[k]!, value: s.values[k]! };
     }
@@ -166,25 +193,26 @@ export class EmbeddedStore implements SeriesStore {
   }
 
   async count(signal: string, fromMs: number, toMs: number): Promise<number> {
-    if (!(toMs > fromMs)) return 0;
     let n = 0;
-    for (const month of this.months(signal)) {
-      if (nextMonthStart(month) <= fromMs || monthStart(month) >= toMs) continue;
-      const s = this.read(this.file(signal, month));
+    for (const m of this.monthsIn(signal, fromMs, toMs)) {
+      const s = this.read(signal, m);
       n += lowerBound(s.times, toMs) - lowerBound(s.times, fromMs);
     }
     return n;
   }
 
   async signals(): Promise<string[]> {
-    const root = path.join(this.dir, 'series');
-    return readdirSync(root)
-      .filter((d) => this.months(decodeSignal(d)).length > 0)
-      .map(decodeSignal)
-      .sort();
+    const out: string[] = [];
+    for (const name of readdirSync(this.root)) {
+      const id = decodeSignal(name);
+      if (id !== null && this.months(id).length > 0) out.push(id);
+    }
+    return out.sort();
   }
 
+  /** Waits for this instance's writes and drops its cache; the files stay. */
   async close(): Promise<void> {
+    await this.writing;
     this.cache.clear();
   }
 }
