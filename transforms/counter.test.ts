@@ -1,14 +1,15 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { counterCumulative } from './counter.ts';
 
+/** a series from [time, value] pairs */
 const s = (pairs: [number, number][]) => ({
   times: Float64Array.from(pairs.map((p) => p[0])),
   values: Float64Array.from(pairs.map((p) => p[1])),
 });
-const last = (c: { cumulative: Float64Array }) => c.cumulative[c.cumulative.length - 1];
+const cum = (c: { cumulative: Float64Array }) => [...c.cumulative];
+const kinds = (c: { events: { kind: string }[] }) => c.events.map((e) => e.kind);
 
-describe('counterCumulative', () => {
+describe('counterCumulative: plain readings', () => {
   it('plain increases are differences; cumulative starts at 0', () => {
     const c = counterCumulative(
       s([
@@ -17,10 +18,42 @@ describe('counterCumulative', () => {
         [2, 175],
       ]),
     );
-    expect([...c.cumulative]).toEqual([0, 50, 75]);
+    expect(cum(c)).toEqual([0, 50, 75]);
     expect(c.events).toEqual([]);
   });
 
+  it('no readings and a single reading give cumulative series of the same length', () => {
+    expect(cum(counterCumulative(s([])))).toEqual([]);
+    expect(cum(counterCumulative(s([[5, 42]]), { rolloverAt: 100 }))).toEqual([0]);
+  });
+
+  it('returns the input times', () => {
+    const series = s([
+      [0, 1],
+      [1, 2],
+    ]);
+    expect(counterCumulative(series).times).toBe(series.times);
+  });
+
+  it('gap: a counter across a long gap keeps the consumption (the meter kept counting)', () => {
+    const c = counterCumulative(
+      s([
+        [0, 100],
+        [1_000_000_000, 900],
+        [1_000_003_600, 950],
+      ]),
+    );
+    expect(cum(c)).toEqual([0, 800, 850]);
+    expect(c.events).toEqual([]);
+  });
+
+  it('refuses a rolloverAt that is not a positive number', () => {
+    expect(() => counterCumulative(s([[0, 1]]), { rolloverAt: 0 })).toThrow(/rolloverAt must be a positive/);
+    expect(() => counterCumulative(s([[0, 1]]), { rolloverAt: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('counterCumulative: rollovers', () => {
   it('rollover right at the limit: limit-1 -> 0 is one unit', () => {
     const c = counterCumulative(
       s([
@@ -31,11 +64,26 @@ describe('counterCumulative', () => {
       ]),
       { rolloverAt: 10000 },
     );
-    expect([...c.cumulative]).toEqual([0, 1, 2, 3]);
-    expect(c.events.map((e) => e.kind)).toEqual(['rollover']);
+    expect(cum(c)).toEqual([0, 1, 2, 3]);
+    expect(kinds(c)).toEqual(['rollover']);
+    expect(c.events[0]).toMatchObject({ atMs: 2, previous: 9999, current: 0 });
   });
 
-  it('rollover from a meter that shows the limit itself: limit counts as 0', () => {
+  it('rollover right at the limit on a meter that shows the limit itself: the limit counts as 0', () => {
+    const c = counterCumulative(
+      s([
+        [0, 9990],
+        [1, 10000],
+        [2, 0],
+        [3, 5],
+      ]),
+      { rolloverAt: 10000 },
+    );
+    expect(cum(c)).toEqual([0, 10, 10, 15]);
+    expect(kinds(c)).toEqual(['rollover']);
+  });
+
+  it('rollover from the limit value straight to a small reading', () => {
     const c = counterCumulative(
       s([
         [0, 9990],
@@ -44,7 +92,18 @@ describe('counterCumulative', () => {
       ]),
       { rolloverAt: 10000 },
     );
-    expect([...c.cumulative]).toEqual([0, 10, 15]);
+    expect(cum(c)).toEqual([0, 10, 15]);
+  });
+
+  it('rollover between two sparse readings counts the way up to the limit and from 0', () => {
+    const c = counterCumulative(
+      s([
+        [0, 9_800_000],
+        [1, 2_300_000],
+      ]),
+      { rolloverAt: 10_000_000 },
+    );
+    expect(cum(c)).toEqual([0, 2_500_000]);
   });
 
   it('two rollovers in one period', () => {
@@ -54,13 +113,56 @@ describe('counterCumulative', () => {
         [1, 100],
         [2, 950],
         [3, 50],
+        [4, 60],
       ]),
       { rolloverAt: 1000 },
     );
-    expect(last(c)).toBe(100 + 100 + 850 + 100);
-    expect(c.events.filter((e) => e.kind === 'rollover')).toHaveLength(2);
+    expect(cum(c)).toEqual([0, 200, 1050, 1150, 1160]);
+    expect(kinds(c)).toEqual(['rollover', 'rollover']);
+    expect(c.events.map((e) => e.atMs)).toEqual([1, 3]);
   });
 
+  it('an implausible rollover (implied increment above rolloverAt x 0.5) is a reset', () => {
+    const c = counterCumulative(
+      s([
+        [0, 100],
+        [1, 50],
+      ]),
+      { rolloverAt: 1_000_000 },
+    );
+    expect(kinds(c)).toEqual(['reset']);
+    expect(cum(c)).toEqual([0, 50]);
+    expect(c.events[0]!.message).toMatch(/too far from its rollover at 1000000/);
+  });
+
+  it('maxRolloverFraction moves the line between rollover and reset; the line itself is a rollover', () => {
+    const pairs: [number, number][] = [
+      [0, 700],
+      [1, 200],
+    ]; // implied increment 500
+    expect(kinds(counterCumulative(s(pairs), { rolloverAt: 1000 }))).toEqual(['rollover']);
+    expect(kinds(counterCumulative(s(pairs), { rolloverAt: 1000, maxRolloverFraction: 0.4 }))).toEqual([
+      'reset',
+    ]);
+    expect(cum(counterCumulative(s(pairs), { rolloverAt: 1000, maxRolloverFraction: 0.9 }))).toEqual([
+      0, 500,
+    ]);
+  });
+
+  it('a decrease from above rolloverAt cannot be a rollover: it is a reset', () => {
+    const c = counterCumulative(
+      s([
+        [0, 1200],
+        [1, 100],
+      ]),
+      { rolloverAt: 1000 },
+    );
+    expect(kinds(c)).toEqual(['reset']);
+    expect(cum(c)).toEqual([0, 100]);
+  });
+});
+
+describe('counterCumulative: resets', () => {
   it('a reset without a replacement record: counted from 0 and reported', () => {
     const c = counterCumulative(
       s([
@@ -70,122 +172,23 @@ describe('counterCumulative', () => {
         [3, 80],
       ]),
     );
-    expect([...c.cumulative]).toEqual([0, 100, 130, 180]);
-    expect(c.events.map((e) => e.kind)).toEqual(['reset']);
+    expect(cum(c)).toEqual([0, 100, 130, 180]);
+    expect(kinds(c)).toEqual(['reset']);
+    expect(c.events[0]).toMatchObject({ atMs: 2, previous: 5100, current: 30 });
     expect(c.events[0]!.message).toMatch(/without a recorded replacement/);
   });
 
-  it('an implausible rollover (far from the limit) is a reset', () => {
-    const c = counterCumulative(
-      s([
-        [0, 100],
-        [1, 50],
-      ]),
-      { rolloverAt: 1_000_000 },
-    );
-    expect(c.events.map((e) => e.kind)).toEqual(['reset']);
-    expect(last(c)).toBe(50);
-  });
-
-  it('a recorded replacement between readings: old to its final, new from its start', () => {
-    const rep = { atMs: 15, oldFinal: 1000, newStart: 10 };
-    const c = counterCumulative(
-      s([
-        [0, 900],
-        [10, 980],
-        [20, 30],
-        [30, 60],
-      ]),
-      { replacements: [rep] },
-    );
-    expect([...c.cumulative]).toEqual([0, 80, 80 + 20 + 20, 150]);
-    expect(c.events.map((e) => e.kind)).toEqual(['replacement']);
-  });
-
-  it('a recorded replacement with the reading exactly at the swap being the old final', () => {
-    const rep = { atMs: 20, oldFinal: 80000, newStart: 0 };
-    const c = counterCumulative(
-      s([
-        [10, 79000],
-        [20, 80000],
-        [30, 70],
-        [40, 140],
-      ]),
-      { replacements: [rep] },
-    );
-    expect([...c.cumulative]).toEqual([0, 1000, 1070, 1140]);
-  });
-
-  it('a recorded replacement with the reading exactly at the swap being the new start', () => {
-    const rep = { atMs: 20, oldFinal: 80000, newStart: 5 };
-    const c = counterCumulative(
-      s([
-        [10, 79000],
-        [20, 5],
-        [30, 75],
-      ]),
-      { replacements: [rep] },
-    );
-    expect([...c.cumulative]).toEqual([0, 1000, 1070]);
-  });
-
-  it('a recorded replacement without the old final reading: uses the last old reading and says so', () => {
-    const c = counterCumulative(
-      s([
-        [0, 500],
-        [10, 600],
-        [20, 40],
-      ]),
-      { replacements: [{ atMs: 15, newStart: 0 }] },
-    );
-    expect([...c.cumulative]).toEqual([0, 100, 140]);
-    expect(c.events.map((e) => e.kind)).toEqual(['replacement_without_final', 'replacement']);
-  });
-
-  it('replacements outside the readings change nothing', () => {
-    const c = counterCumulative(
-      s([
-        [10, 1],
-        [20, 2],
-      ]),
-      {
-        replacements: [
-          { atMs: 5, oldFinal: 9, newStart: 0 },
-          { atMs: 99, newStart: 0 },
-        ],
-      },
-    );
-    expect([...c.cumulative]).toEqual([0, 1]);
-  });
-
-  it('a long gap between readings keeps the consumption (the counter kept counting)', () => {
-    const c = counterCumulative(
-      s([
-        [0, 100],
-        [1_000_000_000, 900],
-      ]),
-    );
-    expect(last(c)).toBe(800);
-  });
-
-  it('property: a synthetic counter with injected rollovers gives back the true consumption', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: 0, max: 400, noNaN: true }), { minLength: 1, maxLength: 200 }),
-        fc.double({ min: 0, max: 999, noNaN: true }),
-        (incs, start) => {
-          const limit = 1000;
-          let raw = start;
-          const pairs: [number, number][] = [[0, start]];
-          incs.forEach((inc, i) => {
-            raw += inc;
-            pairs.push([i + 1, raw % limit]);
-          });
-          const c = counterCumulative(s(pairs), { rolloverAt: limit });
-          const truth = incs.reduce((a, b) => a + b, 0);
-          expect(Math.abs(last(c)! - truth)).toBeLessThan(1e-6 * Math.max(1, truth));
-        },
+  it('a reset to exactly 0 counts nothing for the step', () => {
+    expect(
+      cum(
+        counterCumulative(
+          s([
+            [0, 10],
+            [1, 0],
+            [2, 4],
+          ]),
+        ),
       ),
-    );
+    ).toEqual([0, 0, 4]);
   });
 });

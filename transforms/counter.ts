@@ -1,13 +1,17 @@
 /**
  * Cumulative counters to a corrected cumulative series: rollovers, resets and recorded meter replacements.
- * cumulative[0] = 0 and cumulative[i] is the consumption from times[0] to times[i].
+ * cumulative[0] = 0 and cumulative[i] is the consumption from times[0] to times[i]. Readings are finite numbers
+ * (the store refuses others). The rules are spelled out in transforms/README.md.
  */
 import type { Series } from '../store/port.ts';
 
 export interface Replacement {
   /** when the meter was swapped, epoch ms */
   atMs: number;
-  /** old meter's reading at removal; when absent, the last old reading is used and an event says so */
+  /**
+   * old meter's reading at removal; when absent, the last old reading is used and a warning event says that
+   * consumption between it and removal is unknown
+   */
   oldFinal?: number;
   /** new meter's reading at installation */
   newStart: number;
@@ -26,7 +30,9 @@ export type CounterEventKind = 'rollover' | 'reset' | 'replacement' | 'replaceme
 export interface CounterEvent {
   kind: CounterEventKind;
   atMs: number;
+  /** the reading before the event (for a rollover after a replacement: the new meter's start) */
   previous: number;
+  /** the reading after the event */
   current: number;
   message: string;
 }
@@ -44,81 +50,83 @@ export function counterCumulative(
   const n = times.length;
   const cumulative = new Float64Array(n);
   const events: CounterEvent[] = [];
-  const replacements = [...(opts.replacements ?? [])].sort((a, b) => a.atMs - b.atMs);
-  const maxFraction = opts.maxRolloverFraction ?? 0.5;
-  let r = 0; // next replacement not yet applied
-  // skip replacements before the first reading: the series starts on the new meter
-  while (r < replacements.length && n > 0 && replacements[r]!.atMs < times[0]!) r++;
+  const limit = opts.rolloverAt;
+  if (limit !== undefined && !(limit > 0 && Number.isFinite(limit)))
+    throw new RangeError(`rolloverAt must be a positive number, got ${limit}`);
+  const maxWrap = limit === undefined ? 0 : limit * (opts.maxRolloverFraction ?? 0.5);
+  const reps = [...(opts.replacements ?? [])].sort((a, b) => a.atMs - b.atMs);
+  for (const rep of reps)
+    if (!Number.isFinite(rep.atMs) || !Number.isFinite(rep.newStart))
+      throw new RangeError(`replacement at ${rep.atMs}: atMs and newStart must be finite numbers`);
+  // Replacements before the first reading, or at it when that reading is already the new meter's, are history:
+  // every reading belongs to the new meter.
+  let r = 0;
+  while (n > 0 && r < reps.length && separates(reps[r]!, times[0]!, values[0]!)) r++;
   for (let i = 1; i < n; i++) {
-    const t0 = times[i - 1]!;
-    const t1 = times[i]!;
-    let prev = values[i - 1]!;
+    const t = times[i]!;
     const cur = values[i]!;
+    let prev = values[i - 1]!;
     let inc = 0;
-    let handled = false;
-    // replacements in (t0, t1], or exactly at t0 when the reading at t0 was the old meter's final value
-    while (r < replacements.length && replacements[r]!.atMs <= t1) {
-      const rep = replacements[r]!;
-      const atReadingIsOld = rep.atMs === t1 && isOldReading(cur, rep);
-      if (atReadingIsOld) break; // the reading at atMs is the old meter: the swap lies after it
-      if (rep.atMs < t0) {
-        r++;
-        continue;
-      }
-      const final = rep.oldFinal ?? prev;
-      if (rep.oldFinal === undefined) {
-        events.push({
-          kind: 'replacement_without_final',
-          atMs: rep.atMs,
-          previous: prev,
-          current: cur,
-          message: `meter replaced without the old meter's final reading: consumption between the last old reading (${prev}) and the swap is unknown`,
-        });
-      }
-      inc += final - prev;
+    // each replacement between reading i-1 and reading i: the old meter up to its final, the next from its start
+    while (r < reps.length && separates(reps[r]!, t, cur)) {
+      const rep = reps[r++]!;
+      inc += (rep.oldFinal ?? prev) - prev;
+      events.push(replacementEvent(rep, prev, cur));
+      prev = rep.newStart;
+    }
+    if (cur >= prev) inc += cur - prev;
+    else if (limit !== undefined && prev <= limit && cur >= 0 && limit - prev + cur <= maxWrap) {
+      // the limit itself reads as 0, so prev === limit gives an increment of cur
+      const wrapped = limit - prev + cur;
+      inc += wrapped;
       events.push({
-        kind: 'replacement',
-        atMs: rep.atMs,
+        kind: 'rollover',
+        atMs: t,
         previous: prev,
         current: cur,
-        message: `meter replaced: old meter ${prev} -> ${final}, new meter from ${rep.newStart}`,
+        message: `counter wrapped at ${limit}: ${prev} -> ${cur} counted as ${wrapped}`,
       });
-      prev = rep.newStart;
-      handled = true;
-      r++;
-    }
-    if (cur >= prev) {
-      inc += cur - prev;
     } else {
-      const limit = opts.rolloverAt;
-      const wrapped = limit === undefined ? Number.POSITIVE_INFINITY : limit - prev + cur;
-      if (limit !== undefined && wrapped <= limit * maxFraction) {
-        inc += wrapped;
-        events.push({
-          kind: 'rollover',
-          atMs: t1,
-          previous: prev,
-          current: cur,
-          message: `rolled over at ${limit}`,
-        });
-      } else {
-        inc += cur; // a reset without a replacement record: assume the counter restarted from 0
-        events.push({
-          kind: 'reset',
-          atMs: t1,
-          previous: prev,
-          current: cur,
-          message: `counter fell from ${prev} to ${cur} without a recorded replacement${handled ? ' (after a replacement)' : ''}: assumed restarted from 0`,
-        });
-      }
+      inc += cur;
+      events.push({
+        kind: 'reset',
+        atMs: t,
+        previous: prev,
+        current: cur,
+        message:
+          `counter fell from ${prev} to ${cur} without a recorded replacement` +
+          (limit === undefined ? '' : ` and too far from its rollover at ${limit}`) +
+          `: assumed restarted from 0 (counted as ${cur}); record the replacement if there was one`,
+      });
     }
     cumulative[i] = cumulative[i - 1]! + inc;
   }
   return { times, cumulative, events };
 }
 
-/** At exactly atMs: is this the old meter's final reading (rather than the new meter's start)? */
-function isOldReading(v: number, rep: Replacement): boolean {
-  if (rep.oldFinal === undefined) return false;
-  return Math.abs(v - rep.oldFinal) <= Math.abs(v - rep.newStart);
+/**
+ * Does the replacement lie before the reading (t, v)? Readings before atMs are the old meter's, after it the new
+ * one's; a reading exactly at atMs is the old meter's when it is at least as close to oldFinal as to newStart.
+ */
+function separates(rep: Replacement, t: number, v: number): boolean {
+  if (rep.atMs !== t) return rep.atMs < t;
+  if (rep.oldFinal === undefined) return true;
+  return Math.abs(v - rep.oldFinal) > Math.abs(v - rep.newStart);
+}
+
+function replacementEvent(rep: Replacement, lastOld: number, firstNew: number): CounterEvent {
+  const base = { atMs: rep.atMs, previous: lastOld, current: firstNew };
+  if (rep.oldFinal === undefined)
+    return {
+      ...base,
+      kind: 'replacement_without_final',
+      message:
+        `meter replaced without the old meter's final reading: consumption between its last reading (${lastOld}) ` +
+        `and the swap is unknown and counted as 0; the new meter counts from ${rep.newStart}`,
+    };
+  return {
+    ...base,
+    kind: 'replacement',
+    message: `meter replaced: old meter ${lastOld} -> ${rep.oldFinal} (final), new meter from ${rep.newStart}`,
+  };
 }

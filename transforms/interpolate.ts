@@ -2,11 +2,11 @@
 
 export interface ValueAt {
   value: number;
-  /** true when no reading is exactly at t and the value was interpolated between neighbours */
+  /** true when no reading is exactly at t and the value was interpolated linearly between neighbours */
   interpolated: boolean;
 }
 
-/** Index of the first time >= t (times.length when none). */
+/** Index of the first time >= t in ascending times (times.length when none). */
 export function lowerBound(times: Float64Array, t: number): number {
   let lo = 0;
   let hi = times.length;
@@ -18,20 +18,16 @@ export function lowerBound(times: Float64Array, t: number): number {
   return lo;
 }
 
-/** null when t is before the first or after the last time. */
+/** The value at tMs; null when tMs is before the first or after the last time (or not a number). */
 export function valueAt(times: Float64Array, values: Float64Array, tMs: number): ValueAt | null {
-  const n = times.length;
-  if (n === 0 || tMs < times[0]! || tMs > times[n - 1]!) return null;
-  const i = lowerBound(times, tMs);
-  if (times[i] === tMs) return { value: values[i]!, interpolated: false };
-  const t0 = times[i - 1]!;
-  const t1 = times[i]!;
-  const v0 = values[i - 1]!;
-  const v1 = values[i]!;
-  return { value: v0 + ((v1 - v0) * (tMs - t0)) / (t1 - t0), interpolated: true };
+  if (!covers(times, tMs)) return null;
+  return at(times, values, lowerBound(times, tMs), tMs);
 }
 
-/** valueAt for many instants (ascending), in one pass. */
+/**
+ * valueAt for many instants. With tsMs ascending this is one linear pass over times; an instant earlier than the
+ * one before it is found by binary search instead, so the answer never depends on the order.
+ */
 export function valuesAt(
   times: Float64Array,
   values: Float64Array,
@@ -40,19 +36,30 @@ export function valuesAt(
   const out: (ValueAt | null)[] = [];
   const n = times.length;
   let i = 0;
+  let before = Number.NEGATIVE_INFINITY;
   for (const t of tsMs) {
-    if (n === 0 || t < times[0]! || t > times[n - 1]!) {
+    if (!covers(times, t)) {
       out.push(null);
       continue;
     }
+    if (t < before) i = lowerBound(times, t);
+    before = t;
     while (i < n && times[i]! < t) i++;
-    if (times[i] === t) out.push({ value: values[i]!, interpolated: false });
-    else {
-      const t0 = times[i - 1]!;
-      const t1 = times[i]!;
-      const v0 = values[i - 1]!;
-      out.push({ value: v0 + ((values[i]! - v0) * (t - t0)) / (t1 - t0), interpolated: true });
-    }
+    out.push(at(times, values, i, t));
   }
   return out;
+}
+
+function covers(times: Float64Array, t: number): boolean {
+  return times.length > 0 && t >= times[0]! && t <= times[times.length - 1]!;
+}
+
+/** i is the first index with times[i] >= t, and t lies within the times. */
+function at(times: Float64Array, values: Float64Array, i: number, t: number): ValueAt {
+  const t1 = times[i]!;
+  const v1 = values[i]!;
+  if (t1 === t) return { value: v1, interpolated: false };
+  const t0 = times[i - 1]!;
+  const v0 = values[i - 1]!;
+  return { value: v0 + ((v1 - v0) * (t - t0)) / (t1 - t0), interpolated: true };
 }

@@ -1,5 +1,6 @@
 /** Time spent in each state of a state signal: each reading holds until the next (at most maxHoldMs). */
 import type { Series } from '../store/port.ts';
+import { lowerBound } from './interpolate.ts';
 
 export interface StateDurations {
   /** ms per state code */
@@ -8,18 +9,29 @@ export interface StateDurations {
   unknownMs: number;
 }
 
-/** The series may include the last reading before fromMs: it sets the state at fromMs. */
+/**
+ * Durations per state in [fromMs, toMs). The series may include the last reading before fromMs: it sets the state
+ * at fromMs (earlier readings are harmless). The byCode values and unknownMs add up to toMs - fromMs.
+ */
 export function stateDurations(
   series: Series,
   fromMs: number,
   toMs: number,
-  opts: { maxHoldMs?: number } = {},
+  opts: {
+    /** a reading holds until the next one, but at most this long; default: until the next reading or toMs */
+    maxHoldMs?: number;
+  } = {},
 ): StateDurations {
+  if (!(toMs >= fromMs)) throw new RangeError(`stateDurations: toMs ${toMs} is before fromMs ${fromMs}`);
+  const hold = opts.maxHoldMs ?? Number.POSITIVE_INFINITY;
+  if (!(hold >= 0)) throw new RangeError(`maxHoldMs must not be negative, got ${hold}`);
   const { times, values } = series;
   const byCode = new Map<number, number>();
-  const hold = opts.maxHoldMs ?? Number.POSITIVE_INFINITY;
   let known = 0;
-  for (let i = 0; i < times.length; i++) {
+  // start from the last reading at or before fromMs
+  let i = lowerBound(times, fromMs);
+  if (i === times.length || times[i]! > fromMs) i = Math.max(0, i - 1);
+  for (; i < times.length; i++) {
     const start = times[i]!;
     if (start >= toMs) break;
     const next = i + 1 < times.length ? times[i + 1]! : Number.POSITIVE_INFINITY;
