@@ -84,4 +84,12 @@ export class EdgeProcessor {
     }
     return out;
   }
+
+  /**
+   * Forgets every reading remembered for duplicate detection. Called when a spool write failed: a copy that was
+   * only in memory must not make its redelivered copy look like a duplicate.
+   */
+  forgetRecent(): void {
+    this.recent.clear();
+  }
 }
