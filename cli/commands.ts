@@ -69,7 +69,7 @@ export async function cmdKpi(o: Parsed): Promise<{ results: PeriodResult[]; name
 
 /** The golden scenario: the reference plant from its readings to KPIs checked against expected.json. */
 export async function cmdReference(o: Parsed, io: Io): Promise<number> {
-  const refDir = path.resolve(ROOT, '..', 'shared', 'reference-plant');
+  const refDir = path.join(ROOT, 'test', 'fixtures', 'reference-plant');
   const csv = o.values.csv ?? path.join(refDir, 'readings.csv');
   const configFile = o.values.config ?? path.join(ROOT, 'config', 'examples', 'reference-plant.yaml');
   if (!existsSync(csv)) throw new UsageError(`readings not found at ${csv}; pass --csv FILE`);

@@ -1,4 +1,4 @@
-/** KPI and target rows, in the vocabulary of ../shared/reference-plant/README.md. */
+/** KPI and target rows, in the vocabulary of test/fixtures/reference-plant/README.md. */
 
 import { ScopeType, type ScopeTypeName } from '../config/schema.ts';
 

@@ -1,4 +1,4 @@
-/** Test helpers: run the CLI in-process, temp dirs, the shared reference plant's location. */
+/** Test helpers: run the CLI in-process, temp dirs, the reference plant's in-repo fixtures. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,18 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../cli/main.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const REFERENCE = path.resolve(ROOT, '..', 'shared', 'reference-plant');
+/** The golden fixtures, kept in the repository (test/fixtures/reference-plant/FIXTURE.md). */
+export const REFERENCE = path.join(ROOT, 'test', 'fixtures', 'reference-plant');
+/** The files of REFERENCE that are copies of the upstream folder, byte for byte. */
+export const REFERENCE_FILES = [
+  'README.md',
+  'expected-scorecard.json',
+  'expected.json',
+  'readings.csv',
+  'scenario.json',
+] as const;
+/** Where the fixtures come from: beside the repository, when it is there (often it is not). */
+export const REFERENCE_UPSTREAM = path.resolve(ROOT, '..', 'shared', 'reference-plant');
 export const REFERENCE_CONFIG = path.join(ROOT, 'config', 'examples', 'reference-plant.yaml');
 
 export interface CliRun {

@@ -1,4 +1,4 @@
-/** The golden scenario: ../shared/reference-plant through `plantkpi import` and `plantkpi kpi`, within 1e-6. */
+/** The golden scenario: test/fixtures/reference-plant through `plantkpi import` and `plantkpi kpi`, within 1e-6. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -10,7 +10,7 @@ import { type ParsedBatch, parseReadingsCsv } from './parse.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => path.join(here, 'testdata', name);
-const REFERENCE = path.resolve(here, '..', '..', '..', 'shared', 'reference-plant', 'readings.csv');
+const REFERENCE = path.resolve(here, '..', '..', 'test', 'fixtures', 'reference-plant', 'readings.csv');
 const ms = (iso: string) => Date.parse(iso);
 
 describe('readings CSV import', () => {
