@@ -43,30 +43,85 @@ export function getPath(obj: unknown, path: string): unknown {
   return cur;
 }
 
-function toNumber(v: unknown, what: string): number {
+/** a decimal number as text: `12`, `-0.5`, `1e3` (not `0x10`, `Infinity` or an empty string) */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** How a subscription reads JSON values that are not numbers (booleans, numbers written as strings). */
+export interface NumberRules {
+  booleans: 'dead-letter' | 'number';
+  numericStrings: 'dead-letter' | 'number';
+}
+
+function show(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+/**
+ * A number where the payload should have one. `what` names the place (`value at 'data.v'`). Booleans and numeric
+ * strings are numbers only when the subscription says so; `booleans: null` means a boolean is never one (a time).
+ */
+function jsonNumber(
+  v: unknown,
+  what: string,
+  rules: { booleans: NumberRules['booleans'] | null; numericStrings: NumberRules['numericStrings'] },
+): number {
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new PayloadError(`${what} is not a finite number`);
     return v;
   }
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  if (v && typeof v === 'object' && 'toNumber' in v) return (v as { toNumber(): number }).toNumber();
-  throw new PayloadError(`${what} ${JSON.stringify(v)?.slice(0, 40)} is not a number`);
+  if (typeof v === 'boolean') {
+    if (rules.booleans === 'number') return v ? 1 : 0;
+    throw new PayloadError(
+      `${what} is the boolean ${v}, not a number` +
+        (rules.booleans === null ? '' : ` (booleans: number would read it as ${v ? 1 : 0})`),
+    );
+  }
+  if (typeof v === 'string' && DECIMAL.test(v.trim())) {
+    const n = Number(v.trim());
+    if (!Number.isFinite(n)) throw new PayloadError(`${what} ${show(v)} is not a finite number`);
+    if (rules.numericStrings === 'number') return n;
+    throw new PayloadError(
+      `${what} is the string ${show(v)}, not a number (numericStrings: number would read it as ${n})`,
+    );
+  }
+  throw new PayloadError(`${what} is ${show(v)}, not a number`);
 }
 
-export function parseTime(v: unknown, format: MqttSubscription['timeFormat']): number {
+/** A plain payload: the whole text is one decimal number. */
+function plainNumber(text: string): number {
+  const n = DECIMAL.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(n)) throw new PayloadError(`payload ${show(text)} is not a number`);
+  return n;
+}
+
+/** Sparkplug's 64-bit integers arrive as Long objects. */
+function longNumber(v: number | { toNumber(): number }): number {
+  return typeof v === 'number' ? v : v.toNumber();
+}
+
+/**
+ * A source time in the subscription's format. An epoch time written as a string is read only with
+ * `numericStrings: number`; a boolean never is a time. The window of acceptable times is the edge's business.
+ */
+export function parseTime(
+  v: unknown,
+  format: MqttSubscription['timeFormat'],
+  o: { what?: string; numericStrings?: NumberRules['numericStrings'] } = {},
+): number {
+  const what = o.what ?? 'time';
   if (format === 'iso') {
-    if (typeof v !== 'string') throw new PayloadError('time is not an ISO string');
+    if (typeof v !== 'string') throw new PayloadError(`${what} is ${show(v)}, not an ISO 8601 string`);
     const dt = DateTime.fromISO(v, { setZone: true });
     if (!dt.isValid || !/([+-]\d{2}:?\d{2}|Z)$/.test(v))
       throw new PayloadError(`time '${v}' is not ISO 8601 with an offset`);
     return dt.toMillis();
   }
-  const n = toNumber(v, 'time');
+  const n = jsonNumber(v, what, { booleans: null, numericStrings: o.numericStrings ?? 'dead-letter' });
   const ms = format === 'epoch-s' ? n * 1000 : format === 'epoch-us' ? n / 1000 : n;
   // 2000-01-01 .. 2100-01-01: anything else is a unit mistake
   if (ms < 946_684_800_000 || ms > 4_102_444_800_000)
-    throw new PayloadError(`time ${n} is outside 2000..2100 as ${format}`);
+    throw new PayloadError(`${what} ${n} is outside 2000..2100 as ${format}`);
   return Math.round(ms);
 }
 
@@ -81,7 +136,7 @@ export function decodeMessage(
     if (!sub.receiveTimeFallback)
       throw new PayloadError('a plain payload has no time: set receiveTimeFallback');
     const text = payload.toString('utf8').trim();
-    return [{ signal: signalOf(sub, captures), timeMs: receivedMs, value: toNumber(text, 'payload') }];
+    return [{ signal: signalOf(sub, captures), timeMs: receivedMs, value: plainNumber(text) }];
   }
   if (sub.payload === 'sparkplug') return decodeSparkplug(sub, captures, payload, aliases);
   let doc: unknown;
@@ -98,7 +153,10 @@ export function decodeMessage(
     if (raw === undefined || raw === null) throw new PayloadError(`${where}no value at '${sub.valuePath}'`);
     let timeMs: number;
     if (sub.timePath !== undefined && getPath(item, sub.timePath) !== undefined) {
-      timeMs = parseTime(getPath(item, sub.timePath), sub.timeFormat);
+      timeMs = parseTime(getPath(item, sub.timePath), sub.timeFormat, {
+        what: `${where}time at '${sub.timePath}'`,
+        numericStrings: sub.numericStrings,
+      });
     } else if (sub.receiveTimeFallback) {
       timeMs = receivedMs;
     } else {
@@ -115,7 +173,7 @@ export function decodeMessage(
     return {
       signal,
       timeMs,
-      value: toNumber(raw, `${where}value`),
+      value: jsonNumber(raw, `${where}value at '${sub.valuePath}'`, sub),
       ...(typeof quality === 'string' ? { quality } : {}),
     };
   });
@@ -145,18 +203,41 @@ function decodeSparkplug(
   }
   const out: RawReading[] = [];
   for (const m of p.metrics ?? []) {
-    const alias = m.alias === undefined ? undefined : toNumber(m.alias, 'alias');
+    const alias = m.alias === undefined ? undefined : longNumber(m.alias);
     if (m.name && alias !== undefined) aliases?.set(alias, m.name);
     const name = m.name || (alias !== undefined ? aliases?.get(alias) : undefined);
     if (!name)
       throw new PayloadError(`metric with alias ${alias} has no name and no birth certificate named it`);
-    if (m.isNull || m.value === null || m.value === undefined) continue;
-    if (typeof m.value === 'string' || (typeof m.value === 'object' && !('toNumber' in (m.value as object))))
-      continue;
+    if (m.isNull) continue;
+    const value = sparkplugValue(m.value, `metric '${name}'`, sub);
+    if (value === null) continue;
     const ts = m.timestamp ?? p.timestamp;
     if (ts === undefined) throw new PayloadError(`metric '${name}' has no timestamp`);
     const signal = fillTemplate(sub.signal ?? '{metric}', { ...captures, metric: name });
-    out.push({ signal, timeMs: toNumber(ts, 'timestamp'), value: toNumber(m.value, `metric '${name}'`) });
+    out.push({ signal, timeMs: longNumber(ts), value });
   }
   return out;
+}
+
+/**
+ * A Sparkplug metric's value as a number, or null for a metric that gives no reading. Metrics carry their type, so a
+ * Boolean or a String is data, not a malformed payload: `booleans: number` reads a Boolean as 1/0 and
+ * `numericStrings: number` a String holding a decimal number; otherwise they are skipped, like DataSets, Templates
+ * and Bytes, and the message's other metrics are kept (every NBIRTH carries the Boolean `Node Control/Rebirth`).
+ */
+function sparkplugValue(v: unknown, what: string, rules: NumberRules): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new PayloadError(`${what} is not a finite number`);
+    return v;
+  }
+  if (typeof v === 'boolean') return rules.booleans === 'number' ? (v ? 1 : 0) : null;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return rules.numericStrings === 'number' && DECIMAL.test(t) && Number.isFinite(Number(t))
+      ? Number(t)
+      : null;
+  }
+  if (typeof v === 'object' && 'toNumber' in v) return (v as { toNumber(): number }).toNumber();
+  return null;
 }

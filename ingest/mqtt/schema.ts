@@ -27,6 +27,18 @@ export const MqttSubscriptionSchema = z.object({
   qualityPath: z.string().optional(),
   /** without a time in the payload, use the time the collector received it (off: such a payload is dead-lettered) */
   receiveTimeFallback: z.boolean().default(false),
+  booleans: z
+    .enum(['dead-letter', 'number'])
+    .default('dead-letter')
+    .describe(
+      "JSON true/false where the value should be a number: 'dead-letter' (default) dead-letters the payload with the path and the value; 'number' reads true as 1 and false as 0. Sparkplug B Boolean metrics (a declared type, not a mistake): 'number' reads them as 1/0, 'dead-letter' skips them and keeps the message's other metrics",
+    ),
+  numericStrings: z
+    .enum(['dead-letter', 'number'])
+    .default('dead-letter')
+    .describe(
+      "a JSON string holding a decimal number (\"12.5\") where the value or an epoch time should be a number: 'dead-letter' (default) dead-letters the payload with the path and the value; 'number' reads it as the number. Sparkplug B String metrics: 'number' reads those holding a decimal number, otherwise they are skipped",
+    ),
   ...EdgeFields,
 });
 
