@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeProcessor } from './edge.ts';
+import { CollectorSchema } from './influx/schema.ts';
 
 const edge = () =>
   new EdgeProcessor(
@@ -48,6 +49,68 @@ describe('edge processing', () => {
       timeMs: T,
       value: 0.003,
       quality: 'UncertainLastUsableValue',
+    });
+  });
+
+  describe('source times', () => {
+    const b = { scale: 1, offset: 0 };
+    const NOW = Date.parse('2026-11-25T09:00:00Z');
+    const at = (iso: string) => ({ signal: 'E-1', timeMs: Date.parse(iso), value: 1 });
+    const windowed = () =>
+      new EdgeProcessor(new Map([['E-1', 'kWh']]), {
+        window: CollectorSchema.parse({}).readingWindow,
+        now: () => NOW,
+      });
+
+    it('refuse times before 2000 and from 2100 on, with or without a window', () => {
+      for (const e of [edge(), windowed()]) {
+        const r = e.process(
+          [at('1650-06-01T00:00:00Z'), at('1999-12-31T23:59:59Z'), at('2300-01-01T00:00:00Z')],
+          b,
+        );
+        expect(r.readings).toEqual([]);
+        expect(r.rejected.map((x) => x.reason)).toEqual([
+          "signal 'E-1': time 1650-06-01T00:00:00.000Z is before 2000-01-01, the earliest time accepted",
+          "signal 'E-1': time 1999-12-31T23:59:59.000Z is before 2000-01-01, the earliest time accepted",
+          "signal 'E-1': time 2300-01-01T00:00:00.000Z is not before 2100-01-01, the latest time accepted",
+        ]);
+      }
+      expect(edge().process([at('2026-10-01T00:00:00Z')], b).readings).toHaveLength(1);
+    });
+
+    it('apply the window around the injected clock: 30 days back and 600 s ahead by default', () => {
+      expect(CollectorSchema.parse({}).readingWindow).toEqual({ maxAgeS: 30 * 86_400, maxFutureS: 600 });
+      const r = windowed().process(
+        [
+          at('2026-10-26T08:59:59Z'), // 30 days and a second ago
+          at('2026-10-26T09:00:01Z'),
+          at('2026-11-25T09:09:59Z'), // 599 s ahead
+          at('2026-11-25T09:10:01Z'),
+        ],
+        b,
+      );
+      expect(r.readings.map((x) => new Date(x.timeMs).toISOString())).toEqual([
+        '2026-10-26T09:00:01.000Z',
+        '2026-11-25T09:09:59.000Z',
+      ]);
+      expect(r.rejected.map((x) => x.reason)).toEqual([
+        "signal 'E-1': time 2026-10-26T08:59:59.000Z is more than 30 days before now (2026-11-25T09:00:00.000Z; collector.readingWindow.maxAgeS)",
+        "signal 'E-1': time 2026-11-25T09:10:01.000Z is more than 600 s after now (2026-11-25T09:00:00.000Z; collector.readingWindow.maxFutureS)",
+      ]);
+    });
+
+    it('read the clock at each call, and take a wider window from the config', () => {
+      let now = NOW;
+      const e = new EdgeProcessor(new Map([['E-1', 'kWh']]), {
+        window: CollectorSchema.parse({ readingWindow: { maxAgeS: 3600 } }).readingWindow,
+        now: () => now,
+      });
+      expect(e.process([at('2026-11-25T08:30:00Z')], b).readings).toHaveLength(1);
+      now += 3600_000;
+      expect(e.process([at('2026-11-25T08:30:00Z')], b).rejected[0]!.reason).toMatch(
+        /more than 1 h before now/,
+      );
+      expect(() => CollectorSchema.parse({ readingWindow: { maxAgeS: 0 } })).toThrow();
     });
   });
 });

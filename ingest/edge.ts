@@ -1,7 +1,7 @@
 /**
- * The only processing done at the edge: scaling and offset, conversion to the signal's declared unit, and dropping
- * exact duplicates (the same signal, source time and value again, as QoS 1 redelivery and OPC UA republish cause).
- * Everything else belongs to transforms/ and kpi/.
+ * The only processing done at the edge: a window of acceptable source times, scaling and offset, conversion to the
+ * signal's declared unit, and dropping exact duplicates (the same signal, source time and value again, as QoS 1
+ * redelivery and OPC UA republish cause). Everything else belongs to transforms/ and kpi/.
  */
 import { unitFactor } from '../transforms/units.ts';
 import type { Reading } from './influx/line-protocol.ts';
@@ -26,22 +26,78 @@ export interface EdgeResult {
   duplicates: number;
 }
 
+/** How far from the receive time a source time may be (collector.readingWindow). */
+export interface ReadingWindow {
+  /** seconds a reading may be older than now */
+  maxAgeS: number;
+  /** seconds a reading may be ahead of now (clocks that are off) */
+  maxFutureS: number;
+}
+
+export interface EdgeOptions {
+  /** without one, only the absolute bounds (2000-01-01 to 2100-01-01) apply */
+  window?: ReadingWindow | undefined;
+  /** the receive time, epoch ms (tests give a fixed clock) */
+  now?: () => number;
+}
+
+/** Absolute bounds, whatever the window says: a time outside them is a unit or clock mistake. */
+export const EARLIEST_MS = Date.UTC(2000, 0, 1);
+export const LATEST_MS = Date.UTC(2100, 0, 1);
+
 /** readings remembered per signal for duplicate detection */
 const REMEMBER = 256;
+
+/** 2592000 -> "30 days", 600 -> "600 s" */
+function duration(s: number): string {
+  if (s >= 86_400 && s % 86_400 === 0) return `${s / 86_400} day${s === 86_400 ? '' : 's'}`;
+  if (s >= 3600 && s % 3600 === 0) return `${s / 3600} h`;
+  return `${s} s`;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 export class EdgeProcessor {
   private readonly recent = new Map<string, Map<number, number>>();
   private readonly factors = new Map<string, number>();
+  private readonly window: ReadingWindow | undefined;
+  private readonly now: () => number;
 
   /** @param signalUnits declared unit of every known signal */
-  constructor(private readonly signalUnits: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly signalUnits: ReadonlyMap<string, string>,
+    opts: EdgeOptions = {},
+  ) {
+    this.window = opts.window;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Why a source time is refused, or null when it is inside the bounds and the window around `nowMs`. */
+  timeProblem(timeMs: number, nowMs: number): string | null {
+    if (!Number.isFinite(timeMs)) return `time ${timeMs} is not a time`;
+    if (timeMs < EARLIEST_MS) return `time ${iso(timeMs)} is before 2000-01-01, the earliest time accepted`;
+    if (timeMs >= LATEST_MS) return `time ${iso(timeMs)} is not before 2100-01-01, the latest time accepted`;
+    const w = this.window;
+    if (w === undefined) return null;
+    if (timeMs < nowMs - w.maxAgeS * 1000)
+      return `time ${iso(timeMs)} is more than ${duration(w.maxAgeS)} before now (${iso(nowMs)}; collector.readingWindow.maxAgeS)`;
+    if (timeMs > nowMs + w.maxFutureS * 1000)
+      return `time ${iso(timeMs)} is more than ${duration(w.maxFutureS)} after now (${iso(nowMs)}; collector.readingWindow.maxFutureS)`;
+    return null;
+  }
 
   process(raw: readonly RawReading[], binding: EdgeBinding): EdgeResult {
     const out: EdgeResult = { readings: [], rejected: [], duplicates: 0 };
+    const nowMs = this.now();
     for (const r of raw) {
       const unit = this.signalUnits.get(r.signal);
       if (unit === undefined) {
         out.rejected.push({ reading: r, reason: `unknown signal '${r.signal}' (not in the plant config)` });
+        continue;
+      }
+      const late = this.timeProblem(r.timeMs, nowMs);
+      if (late !== null) {
+        out.rejected.push({ reading: r, reason: `signal '${r.signal}': ${late}` });
         continue;
       }
       let f = 1;

@@ -44,7 +44,8 @@ sources:
         - { topic: "plant/{meter}/energy", signal: "{meter}", valuePath: v, timePath: ts, unit: Wh, scale: 1000 }
 influx: { url: "${influx.url}", database: ledger, flushIntervalMs: 100, batchLines: 1000 }
 spool: { dir: "${tmp.dir}/spool" }
-collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/dead" }
+# the ledger is stamped from 2026-10-01: a replay, accepted however old (the 2000 floor still applies)
+collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/dead", readingWindow: { maxAgeS: 3153600000 } }
 `,
   );
 });

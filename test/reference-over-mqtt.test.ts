@@ -43,7 +43,8 @@ sources:
         - { topic: "ref/{signal}", signal: "{signal}", valuePath: value, timePath: time, timeFormat: iso }
 influx: { url: "${influx.url}", database: plant, flushIntervalMs: 100 }
 spool: { dir: "${tmp.dir}/spool" }
-collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/dead" }
+# the reference plant's October 2026, replayed: accepted however old (the 2000 floor still applies)
+collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/dead", readingWindow: { maxAgeS: 3153600000 } }
 `;
     const config = parsePlantConfig(text, 'reference+mqtt');
     const collector = await startCollector(config, () => {});

@@ -50,6 +50,29 @@ export const CollectorSchema = z.object({
   /** where dead-letter files go */
   deadLetterDir: z.string().default('./dead-letter'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  readingWindow: z
+    .object({
+      maxAgeS: z
+        .number()
+        .int()
+        .positive()
+        .default(30 * 86_400)
+        .describe(
+          'a reading whose source time is more than this many seconds before the time it is received is dead-lettered. Default 30 days: the longest outage a spool is sized to bridge. A replay of older data (a historical month, a simulation) must raise it',
+        ),
+      maxFutureS: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(600)
+        .describe(
+          'a reading whose source time is more than this many seconds after the time it is received is dead-lettered (a device clock that is off)',
+        ),
+    })
+    .prefault({})
+    .describe(
+      'the source times the collector accepts, relative to the receive time, for every source (MQTT, Sparkplug, OPC UA); times before 2000-01-01 or from 2100 on are refused whatever the window',
+    ),
   /** the collector writes its own counters to InfluxDB (measurement `collector`) this often */
   selfReportMs: z.number().int().positive().default(10_000),
 });

@@ -129,6 +129,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   config.sources.opcua[0]!.pkiDir = path.join(o.dataDir, 'client-pki');
   config.spool.dir = path.join(o.dataDir, 'spool');
   config.collector.deadLetterDir = path.join(o.dataDir, 'dead-letter');
+  // a replay of October 2026: its readings are accepted however old they are by now (the 2000 floor still applies)
+  const replayAgeS = Math.ceil((Date.now() - startMs) / 1000) + 86_400;
+  config.collector.readingWindow.maxAgeS = Math.max(config.collector.readingWindow.maxAgeS, replayAgeS);
   config.jobs.exportDir = path.join(o.dataDir, 'exports');
   let store: SeriesStore;
   if (process.env.PLANTKPI_INFLUX_URL) {
