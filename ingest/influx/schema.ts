@@ -75,6 +75,22 @@ export const CollectorSchema = z.object({
     ),
   /** the collector writes its own counters to InfluxDB (measurement `collector`) this often */
   selfReportMs: z.number().int().positive().default(10_000),
+  influxDegradedAfterMs: z
+    .number()
+    .int()
+    .positive()
+    .default(60_000)
+    .describe(
+      '/health reports degraded when InfluxDB writes have failed (unreachable, database missing, credentials refused) for longer than this, in ms',
+    ),
+  deadLetterMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024)
+    .describe(
+      'size budget in bytes of each dead-letter file; past it, entries are not written but counted (plantkpi_dead_letter_overflow_total) and a warning is logged at most once a minute',
+    ),
 });
 
 export type InfluxConfig = z.infer<typeof InfluxSchema>;
