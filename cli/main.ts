@@ -42,6 +42,9 @@ Usage:
                                                   the monthly export (xlsx, CSV, Arrow, per branch, manifest)
   plantkpi collect --config FILE                  run the configured OPC UA and MQTT sources into InfluxDB
                                                   (/metrics and /health on collector.httpPort; SIGTERM flushes)
+  plantkpi deadletter replay --config FILE [--file NAME]
+                                                  re-send readings InfluxDB refused, after a fix; stored ones
+                                                  leave the file (exit 4: some still refused, kept in it)
   plantkpi opcua browse URL [--depth N] [--max N] [--user NAME [--password-env VAR]]
                                                   a server's numeric variables as draft signal config
 
@@ -80,6 +83,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         const { cmdCollect } = await import('./collect.ts');
         return await cmdCollect(opts(rest, { config: true }), io);
       }
+      case 'deadletter':
+        return await (await import('./deadletter.ts')).cmdDeadletter(rest, io, (a) =>
+          opts(a, { config: true, file: true }),
+        );
       case 'opcua': {
         const { cmdOpcua } = await import('./collect.ts');
         return await cmdOpcua(rest, io, (a) =>
