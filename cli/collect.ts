@@ -3,14 +3,25 @@ import { loadPlantConfig } from '../config/load.ts';
 import { startCollector } from '../ingest/collector.ts';
 import { jsonLog } from '../ingest/context.ts';
 import { browseServer } from '../ingest/opcua/browse.ts';
+import { checkSecrets } from '../ingest/secrets.ts';
 import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
 
 export async function cmdCollect(o: Parsed, io: Io): Promise<number> {
   const file = o.values.config;
   if (file === undefined) throw new UsageError('--config is required');
   const { config } = loadPlantConfig(file);
+  // every secret the sources and the InfluxDB output name, before anything starts (exit 3 with one line)
+  checkSecrets({ sources: config.sources, influx: config.influx });
   const log = jsonLog(process.stderr, config.collector.logLevel);
-  const collector = await startCollector(config, log);
+  const { httpPort, httpHost } = config.collector;
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  try {
+    collector = await startCollector(config, log);
+  } catch (err) {
+    const why = listenProblem(err, httpHost, httpPort);
+    if (why) throw new CliError(why);
+    throw err;
+  }
   io.out(`collecting: /metrics and /health on http://${config.collector.httpHost}:${collector.port}\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -22,6 +33,17 @@ export async function cmdCollect(o: Parsed, io: Io): Promise<number> {
   });
   await collector.stop();
   return EXIT.ok;
+}
+
+/** The /metrics port cannot be had: what to say, or null for any other failure. */
+export function listenProblem(err: unknown, host: string, port: number): string | null {
+  const e = err as NodeJS.ErrnoException & { syscall?: string };
+  if (e?.syscall !== 'listen') return null;
+  if (e.code === 'EADDRINUSE') return `port ${port} on ${host} is in use: set collector.httpPort`;
+  if (e.code === 'EACCES')
+    return `port ${port} on ${host} needs privileges this process has not: set collector.httpPort (1024 or above)`;
+  if (e.code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine: set collector.httpHost`;
+  return null;
 }
 
 export async function cmdOpcua(args: string[], io: Io, parse: (a: string[]) => Parsed): Promise<number> {

@@ -8,7 +8,7 @@ import { compilePlant } from '../kpi/plant.ts';
 import { type LabelNames, labelNames, type PeriodResult } from '../kpi/rows.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { EmbeddedStore } from '../store/embedded/store.ts';
-import { PeriodError } from '../transforms/periods.ts';
+import { PeriodError, parsePeriod } from '../transforms/periods.ts';
 import { compareWithExpected } from './expected.ts';
 import { formatResults } from './format.ts';
 import { EXIT, InputError, type Io, KpiError, type Parsed, UsageError } from './main.ts';
@@ -55,9 +55,17 @@ export async function cmdKpi(o: Parsed): Promise<{ results: PeriodResult[]; name
   const { config } = loadPlantConfig(need(o, 'config'));
   const period = need(o, 'period');
   const plant = compilePlant(config);
+  // read before the store is opened (and its folder created): a malformed period is a usage error
+  let p: ReturnType<typeof parsePeriod>;
+  try {
+    p = parsePeriod(period, plant.timeZone);
+  } catch (err) {
+    if (err instanceof PeriodError) throw new UsageError(err.message);
+    throw err;
+  }
   const store = await EmbeddedStore.open(o.values.data ?? DEFAULT_DATA);
   try {
-    return { results: [await runPeriod(store, plant, period)], names: labelNames(config) };
+    return { results: [await runPeriod(store, plant, p)], names: labelNames(config) };
   } catch (err) {
     if (err instanceof UsageError) throw err;
     if (err instanceof PeriodError) throw new UsageError(err.message);

@@ -11,7 +11,7 @@ import { openRuntime } from '../kpi/jobs/runtime.ts';
 import { JobState } from '../kpi/jobs/state.ts';
 import { installSchedulers, planRecompute, startWorker } from '../kpi/jobs/worker.ts';
 import { runPeriod } from '../kpi/run.ts';
-import { parsePeriod } from '../transforms/periods.ts';
+import { PeriodError, parsePeriod } from '../transforms/periods.ts';
 import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
 
 const DEFAULT_DATA = './data';
@@ -20,6 +20,17 @@ function configOf(o: Parsed) {
   const file = o.values.config;
   if (file === undefined) throw new UsageError('--config is required');
   return loadPlantConfig(file).config;
+}
+
+/** `--from`/`--to`: a date (2026-10-01) or an ISO date-time (2026-10-01T08:00, an offset optional), nothing else. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function instantArg(option: string, value: string): string {
+  if (!INSTANT.test(value))
+    throw new UsageError(
+      `--${option} '${value}' is not a date (2026-10-01) or an ISO date-time (2026-10-01T08:00, 2026-10-01T08:00+08:00)`,
+    );
+  return value;
 }
 
 function untilSignal(): Promise<string> {
@@ -62,22 +73,32 @@ export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
 }
 
 export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
-  const from = o.values.from;
-  const to = o.values.to;
-  if (from === undefined || to === undefined)
+  if (o.values.from === undefined || o.values.to === undefined)
     throw new UsageError('backfill needs --from DATE and --to DATE');
+  const from = instantArg('from', o.values.from);
+  const to = instantArg('to', o.values.to);
   const kinds = (o.values.kinds ?? 'day,month').split(',') as JobKind[];
   for (const k of kinds)
     if (!JOB_KINDS.includes(k)) throw new UsageError(`--kinds takes hour, day, month (got '${k}')`);
-  const rt = await openRuntime(configOf(o), o.values.data ?? DEFAULT_DATA);
+  const config = configOf(o);
+  // the range is read in the site's zone before anything connects: a bad one is a usage error
+  const planned = kinds.map((kind) => {
+    try {
+      return { kind, periods: periodsBetween(kind, from, to, config.site.timeZone) };
+    } catch (err) {
+      if (err instanceof PeriodError) throw new UsageError(err.message);
+      throw err;
+    }
+  });
+  const rt = await openRuntime(config, o.values.data ?? DEFAULT_DATA);
   const queue = kpiQueue(rt.connection, rt.config.jobs);
   const state = new JobState(rt.connection, rt.config.jobs.prefix);
   const reopen = o.values.reopen;
   try {
     let added = 0;
     let existing = 0;
-    for (const kind of kinds) {
-      for (const p of periodsBetween(kind, from, to, rt.plant.timeZone)) {
+    for (const { kind, periods } of planned) {
+      for (const p of periods) {
         let suffix = '';
         if (kind === 'month' && (await state.isLocked(p.label))) {
           if (reopen === undefined) {
@@ -118,11 +139,20 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
   const config = configOf(o);
   const period = o.values.period;
   if (period === undefined) throw new UsageError('--period is required (a month, e.g. 2026-10)');
+  // a month and nothing else: the label names the export's folder
+  if (!/^\d{4}-\d{2}$/.test(period))
+    throw new UsageError(`--period must be a month, e.g. 2026-10 (got '${period}')`);
   const { compilePlant } = await import('../kpi/plant.ts');
   const { configHash } = await import('../kpi/jobs/plan.ts');
   const { EmbeddedStore } = await import('../store/embedded/store.ts');
   const plant = compilePlant(config);
-  const p = parsePeriod(period, plant.timeZone);
+  let p: ReturnType<typeof parsePeriod>;
+  try {
+    p = parsePeriod(period, plant.timeZone);
+  } catch (err) {
+    if (err instanceof PeriodError) throw new UsageError(err.message);
+    throw err;
+  }
   if (p.kind !== 'month') throw new UsageError(`--period must be a month, e.g. 2026-10 (got '${period}')`);
   const store = config.influx
     ? await openRuntimeStore(config, o.values.data ?? DEFAULT_DATA)

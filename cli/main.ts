@@ -1,12 +1,16 @@
 /**
- * The `plantkpi` command. Exit codes: 0 ok; 1 unexpected failure; 2 usage; 3 invalid config;
- * 4 input problems (some CSV lines rejected; every valid line was imported); 5 KPI computation failed.
+ * The `plantkpi` command. Exit codes: 0 ok; 1 failure (one line saying why, such as the collector's port in use; a
+ * stack trace only for what nobody foresaw); 2 usage (an unknown option, a malformed period); 3 invalid config (or a
+ * secret it names is missing); 4 input problems (some CSV lines rejected; every valid line was imported);
+ * 5 KPI computation failed.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadPlantConfig } from '../config/load.ts';
 import { ConfigError, formatProblems } from '../config/problems.ts';
 import { plantJsonSchema } from '../config/schema.ts';
+import { SecretError } from '../ingest/secrets.ts';
+import { PeriodError } from '../transforms/periods.ts';
 import { cmdDemo, cmdImport, cmdKpi, cmdReference } from './commands.ts';
 import { formatResults, type OutputFormat } from './format.ts';
 
@@ -48,7 +52,8 @@ Usage:
   plantkpi opcua browse URL [--depth N] [--max N] [--user NAME [--password-env VAR]]
                                                   a server's numeric variables as draft signal config
 
-Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid config, 4 rejected input lines, 5 KPI computation failed.
+Exit codes: 0 ok, 1 failure (e.g. the collector's port is in use), 2 usage (e.g. a malformed period),
+3 invalid config (or a secret it names is not set), 4 rejected input lines, 5 KPI computation failed.
 `;
 
 export interface Io {
@@ -202,12 +207,20 @@ export class CliError extends Error {}
 export class KpiError extends Error {}
 
 function report(err: unknown, io: Io): number {
-  if (err instanceof UsageError) {
+  // a period given on the command line that cannot be read is the caller's mistake
+  if (err instanceof UsageError || err instanceof PeriodError) {
     io.err(`plantkpi: ${err.message}\nRun 'plantkpi help' for usage.\n`);
     return EXIT.usage;
   }
   if (err instanceof ConfigError) {
-    io.err(`plantkpi: ${err.file}: ${err.problems.length} problem(s)\n${formatProblems(err.problems)}\n`);
+    const [only] = err.problems;
+    if (err.problems.length === 1 && only) io.err(`plantkpi: ${err.file}: ${only.path}: ${only.message}\n`);
+    else
+      io.err(`plantkpi: ${err.file}: ${err.problems.length} problem(s)\n${formatProblems(err.problems)}\n`);
+    return EXIT.config;
+  }
+  if (err instanceof SecretError) {
+    io.err(`plantkpi: ${err.message}\n`);
     return EXIT.config;
   }
   if (err instanceof InputError) {

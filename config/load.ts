@@ -11,6 +11,9 @@ export interface LoadedConfig {
   text: string;
 }
 
+/** how far aliases (*name) may expand, in yaml's count of aliased nodes: enough for any real config */
+const ALIAS_LIMIT = 100;
+
 /** Parses and validates config text; throws ConfigError listing every problem. */
 export function parsePlantConfig(text: string, file = '<config>'): PlantConfig {
   const lineCounter = new LineCounter();
@@ -22,7 +25,18 @@ export function parsePlantConfig(text: string, file = '<config>'): PlantConfig {
     });
     throw new ConfigError(file, problems);
   }
-  const raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: ALIAS_LIMIT }) ?? {};
+  } catch (err) {
+    // yaml refuses aliases that expand to too much (a "billion laughs" alias bomb) by throwing
+    throw new ConfigError(file, [
+      {
+        path: '(aliases)',
+        message: `YAML: the aliases (*name) expand to too much data (${(err as Error).message}); write the repeated parts out`,
+      },
+    ]);
+  }
   const parsed = PlantConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => ({

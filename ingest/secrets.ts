@@ -19,7 +19,17 @@ export const SecretRef = z
 
 export type SecretRefT = z.infer<typeof SecretRef>;
 
-export class SecretError extends Error {}
+/** A secret the config names cannot be had: one line naming the field and the variable or file. */
+export class SecretError extends Error {
+  constructor(
+    /** the config field, e.g. `influx.password` or `sources.mqtt[0].password` */
+    readonly field: string,
+    why: string,
+  ) {
+    super(`${field}: ${why}`);
+    this.name = 'SecretError';
+  }
+}
 
 export function resolveSecret(
   ref: SecretRefT | undefined,
@@ -29,16 +39,47 @@ export function resolveSecret(
   if (ref === undefined) return undefined;
   if (ref.env !== undefined) {
     const v = env[ref.env];
-    if (v === undefined) throw new SecretError(`${what}: environment variable ${ref.env} is not set`);
+    if (v === undefined) throw new SecretError(what, `environment variable ${ref.env} is not set`);
     return v;
   }
   try {
     return readFileSync(ref.file!, 'utf8').replace(/\r?\n$/, '');
   } catch (err) {
     throw new SecretError(
-      `${what}: cannot read secret file ${ref.file}: ${(err as NodeJS.ErrnoException).code}`,
+      what,
+      `cannot read secret file ${ref.file}: ${(err as NodeJS.ErrnoException).code}`,
     );
   }
+}
+
+/** A parsed SecretRef: an object holding only `env` or only `file` (zod strips every other key). */
+function isSecretRef(v: unknown): v is SecretRefT {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return (
+    keys.length === 1 &&
+    (keys[0] === 'env' || keys[0] === 'file') &&
+    typeof (v as Record<string, unknown>)[keys[0]] === 'string'
+  );
+}
+
+/**
+ * Resolves every secret in a parsed config section (`{ sources, influx }` for the collector) before anything starts,
+ * so that a variable that is not set stops the command with one line, e.g.
+ * `sources.mqtt[0].password: environment variable PLANTKPI_MQTT_PASSWORD is not set`, rather than a source
+ * retrying with an empty password. Throws the first SecretError.
+ */
+export function checkSecrets(section: Record<string, unknown>, env = process.env): void {
+  const walk = (v: unknown, at: string): void => {
+    if (isSecretRef(v)) {
+      resolveSecret(v, at, env);
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) walk(x, at === '' ? k : `${at}.${k}`);
+  };
+  walk(section, '');
 }
 
 /** Replaces every known secret value in a text with *** (for log lines that quote server messages). */

@@ -1,6 +1,7 @@
 /** The plantkpi command's documented messages and exit codes, in-process and once through the real bin. */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,125 @@ describe('plantkpi usage errors', () => {
     const bad = await cli('kpi', '--config', REFERENCE_CONFIG, '--period', 'Oct', '--data', tmp.dir);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/period 'Oct'.*a month '2026-10'/);
+  });
+});
+
+describe('user errors: one line, the documented exit code, no stack trace', () => {
+  const oneLine = (err: string) => {
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
+    expect(err).not.toMatch(/\n\s+at /);
+  };
+  /** the reference plant with a collector section, InfluxDB nowhere (nothing is sent before the port is bound) */
+  const collectConfig = (name: string, extra: string) => {
+    const file = path.join(tmp.dir, name);
+    writeFileSync(
+      file,
+      `${readFileSync(REFERENCE_CONFIG, 'utf8')}
+influx: { url: "http://127.0.0.1:9", database: plant }
+spool: { dir: "${tmp.dir}/${name}-spool" }
+${extra}
+`,
+    );
+    return file;
+  };
+
+  it('a YAML alias bomb ("billion laughs") is a config error naming the file, exit 3', async () => {
+    const file = path.join(tmp.dir, 'bomb.yaml');
+    const level = (n: number) =>
+      `l${n}: &l${n} [${Array(9)
+        .fill(`*l${n - 1}`)
+        .join(', ')}]`;
+    writeFileSync(
+      file,
+      [
+        'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+        ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map(level),
+      ].join('\n'),
+    );
+    const r = await cli('validate', file);
+    expect(r.code).toBe(3);
+    oneLine(r.err);
+    expect(r.err).toMatch(
+      new RegExp(`^plantkpi: ${file}: \\(aliases\\): YAML: the aliases \\(\\*name\\) expand to too much`),
+    );
+  });
+
+  it('a secret variable that is not set names the field and the variable, exit 3', async () => {
+    delete process.env.PLANTKPI_TEST_UNSET_PASSWORD;
+    const file = collectConfig(
+      'secret.yaml',
+      `sources:
+  mqtt:
+    - id: broker
+      url: mqtt://127.0.0.1:9
+      clientId: c
+      password: { env: PLANTKPI_TEST_UNSET_PASSWORD }
+      subscriptions: [{ topic: "x/{s}", signal: "{s}", timePath: t }]
+collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/secret-dead" }`,
+    );
+    const r = await cli('collect', '--config', file);
+    expect(r.code).toBe(3);
+    expect(r.err).toBe(
+      'plantkpi: sources.mqtt[0].password: environment variable PLANTKPI_TEST_UNSET_PASSWORD is not set\n',
+    );
+  });
+
+  it("the collector's port in use says which and what to set, exit 1", async () => {
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const file = collectConfig(
+        'busy.yaml',
+        `collector: { httpPort: ${port}, deadLetterDir: "${tmp.dir}/busy-dead" }`,
+      );
+      const r = await cli('collect', '--config', file);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(`plantkpi: port ${port} on 127.0.0.1 is in use: set collector.httpPort\n`);
+      // and the real process ends with that line and that code (nothing left holding it open)
+      const bin = await promisify(execFile)(
+        'node',
+        [path.join(ROOT, 'bin', 'plantkpi.js'), 'collect', '--config', file],
+        {
+          timeout: 30_000,
+        },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(bin.code).toBe(1);
+      expect(bin.stderr).toBe(`plantkpi: port ${port} on 127.0.0.1 is in use: set collector.httpPort\n`);
+    } finally {
+      busy.close();
+    }
+  }, 40_000);
+
+  it('every period argument is checked against its form before anything is opened, exit 2', async () => {
+    const data = path.join(tmp.dir, 'never-created');
+    const cases: [string[], RegExp][] = [
+      [['kpi', '--period', '../../2026-10'], /period '\.\.\/\.\.\/2026-10': unrecognised form/],
+      [['kpi', '--period', '2026-13'], /'2026-13' is not a valid month/],
+      [
+        ['export', '--period', '../../2026-10'],
+        /--period must be a month, e\.g\. 2026-10 \(got '\.\.\/\.\.\/2026-10'\)/,
+      ],
+      [['export', '--period', '2026-10-05'], /--period must be a month/],
+      [['export', '--period', '2026-00'], /'2026-00' is not a valid month/],
+      [
+        ['backfill', '--from', '../2026-10-01', '--to', '2026-11-01'],
+        /--from '\.\.\/2026-10-01' is not a date/,
+      ],
+      [['backfill', '--from', '2026-10-01', '--to', '2026-11-01/x'], /--to '2026-11-01\/x' is not a date/],
+      [['backfill', '--from', '2026-11-01', '--to', '2026-10-01'], /TO is not after FROM/],
+      [['backfill', '--from', '2026-02-30', '--to', '2026-03-01'], /not a valid date/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(...args, '--config', REFERENCE_CONFIG, '--data', data);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err, args.join(' ')).toMatch(message);
+      expect(r.err).toMatch(/^plantkpi: [^\n]+\nRun 'plantkpi help' for usage\.\n$/);
+    }
+    expect(existsSync(data)).toBe(false);
   });
 });
 
