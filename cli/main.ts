@@ -4,12 +4,12 @@
  * secret it names is missing); 4 input problems (some CSV lines rejected; every valid line was imported);
  * 5 KPI computation failed.
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadPlantConfig } from '../config/load.ts';
 import { ConfigError, formatProblems } from '../config/problems.ts';
 import { plantJsonSchema } from '../config/schema.ts';
 import { SecretError } from '../ingest/secrets.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
 import { PeriodError } from '../transforms/periods.ts';
 import { cmdDemo, cmdImport, cmdKpi, cmdReference } from './commands.ts';
 import { formatResults, type OutputFormat } from './format.ts';
@@ -155,7 +155,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'schema': {
         const o = opts(rest, { out: true });
         const text = `${JSON.stringify(plantJsonSchema(), null, 2)}\n`;
-        if (o.values.out) writeFileSync(o.values.out, text);
+        if (o.values.out) writeFileAtomic(o.values.out, text);
         else io.out(text);
         return EXIT.ok;
       }

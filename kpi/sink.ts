@@ -5,10 +5,11 @@
  *   measurement `kpi`  tags: kpi, scope_type, scope_id, period_kind   time: period start
  *   fields: value (float), provisional (bool), unit, period (the label)
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pointLine } from '../ingest/influx/line-protocol.ts';
 import type { WriteTarget } from '../ingest/influx/targets.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
 import type { PeriodResult } from './rows.ts';
 
 export interface KpiSink {
@@ -82,8 +83,7 @@ export class FileKpiSink implements KpiSink {
   async write(result: PeriodResult, kind: string): Promise<void> {
     const file = this.file(kind, result.period);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, JSON.stringify(result));
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomic(file, JSON.stringify(result));
   }
 
   read(kind: string, period: string): PeriodResult | null {

@@ -1,11 +1,11 @@
 /** The plantkpi command's documented messages and exit codes, in-process and once through the real bin. */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, REFERENCE_CONFIG, ROOT, tempDir } from './helpers.ts';
+import { cli, REFERENCE, REFERENCE_CONFIG, ROOT, tempDir } from './helpers.ts';
 
 const tmp = tempDir('plantkpi-cli-');
 afterAll(() => tmp.cleanup());
@@ -195,6 +195,52 @@ collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/secret-dead" }`,
     }
     expect(existsSync(data)).toBe(false);
   });
+});
+
+describe('files the CLI writes', () => {
+  it('export replaces a symlink planted at an output path, never writing through it', async () => {
+    const data = path.join(tmp.dir, 'export-data');
+    expect(
+      (
+        await cli(
+          'import',
+          path.join(REFERENCE, 'readings.csv'),
+          '--config',
+          REFERENCE_CONFIG,
+          '--data',
+          data,
+        )
+      ).code,
+    ).toBe(0);
+    const out = path.join(tmp.dir, 'exports');
+    mkdirSync(path.join(out, '2026-10'), { recursive: true });
+    const outside = path.join(tmp.dir, 'outside.txt');
+    writeFileSync(outside, 'not yours');
+    const planted = ['plantkpi-SITE-2026-10.csv', 'plantkpi-SITE-2026-10.xlsx', 'manifest.json'];
+    for (const f of planted) symlinkSync(outside, path.join(out, '2026-10', f));
+    const r = await cli(
+      'export',
+      '--config',
+      REFERENCE_CONFIG,
+      '--period',
+      '2026-10',
+      '--data',
+      data,
+      '--out',
+      out,
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(outside, 'utf8')).toBe('not yours');
+    for (const f of planted) expect(lstatSync(path.join(out, '2026-10', f)).isFile(), f).toBe(true);
+    expect(readFileSync(path.join(out, '2026-10', 'plantkpi-SITE-2026-10.csv'), 'utf8')).toMatch(/^\uFEFF/);
+    // and the schema the same way
+    const schema = path.join(tmp.dir, 'schema.json');
+    symlinkSync(outside, schema);
+    expect((await cli('schema', '--out', schema)).code).toBe(0);
+    expect(readFileSync(outside, 'utf8')).toBe('not yours');
+    expect(lstatSync(schema).isFile()).toBe(true);
+  }, 60_000);
 });
 
 describe('the bin', () => {

@@ -3,13 +3,15 @@
  * quality, headers zh-CN with English), CSV (UTF-8 with BOM), Arrow IPC, the same set per branch, and a manifest
  * with the config hash, the factors used, completeness per meter and the generation time. CSV and Arrow bytes are a
  * function of the data and the config alone, so a month exported again from the same data is identical; their
- * hashes are in the manifest.
+ * hashes are in the manifest. Every file is written to a temporary file and renamed into place (a symlink planted at
+ * its path is replaced, never written through).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Bool, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import ExcelJS from 'exceljs';
+import { writeFileAtomic } from '../../store/atomic-write.ts';
 import type { Plant } from '../plant.ts';
 import { type KpiRow, kpiLabel, labelNames, type PeriodResult, type ScopeKind } from '../rows.ts';
 import { resultsCsv } from './csv.ts';
@@ -200,7 +202,7 @@ export async function exportMonth(
   const put = (rel: string, data: Buffer | Uint8Array | string, hashed: boolean) => {
     const file = path.join(root, rel);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, data);
+    writeFileAtomic(file, data);
     files.push({ path: rel, sha256: hashed ? sha256(Buffer.from(data as Uint8Array)) : null });
   };
   const writeSet = async (prefix: string, r: PeriodResult) => {
@@ -259,6 +261,6 @@ export async function exportMonth(
     files,
   };
   mkdirSync(root, { recursive: true });
-  writeFileSync(path.join(root, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(path.join(root, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
