@@ -19,6 +19,7 @@ beforeAll(async () => {
     pkiDir: path.join(tmp.dir, 'server-pki'),
     variables: ['Line1.Energy', 'Line1.Temp'],
     users: { plantkpi: 'opcua-pass' },
+    abstractVariables: { 'Line2.Flow': 12.5, 'Line2.Label': 'tank 1' },
   });
   await server.start();
 });
@@ -166,5 +167,10 @@ describe('OPC UA extras', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('nodeId: "ns=1;s=Line1.Energy"');
     expect(r.out).toMatch(/- \{ id: Line1\.Temp, kind: gauge/);
+    // declared with the abstract BaseDataType (as open62541 does): listed when it holds a number, not a string
+    expect(r.out).toContain('- { id: Line2.Flow, kind: gauge, unit: "1" }   # BaseDataType, now Double');
+    expect(r.out).toContain('nodeId: "ns=1;s=Line2.Flow"');
+    expect(r.out).not.toContain('Line2.Label');
+    expect(r.out).toMatch(/^# Draft from .*: 3 numeric variables/);
   }, 30_000);
 });

@@ -1,6 +1,9 @@
 /**
  * `plantkpi opcua browse URL`: walks a server's Objects folder and prints its numeric variables as a draft of the
  * signals and the opcua source's items (YAML), for an engineer to edit: ids, units and carriers need a person.
+ * A variable counts as numeric when its declared DataType is a numeric built-in type, or when it is declared with an
+ * abstract type (BaseDataType, Number, Integer, UInteger: open62541 servers declare many variables so) and its
+ * current value is a numeric scalar.
  */
 import {
   AttributeIds,
@@ -10,6 +13,7 @@ import {
   OPCUAClient,
   type ReferenceDescription,
   UserTokenType,
+  VariantArrayType,
 } from 'node-opcua';
 
 const NUMERIC = new Set([
@@ -24,6 +28,14 @@ const NUMERIC = new Set([
   DataType.UInt64,
   DataType.Float,
   DataType.Double,
+]);
+
+/** ns=0 abstract DataTypes a variable may be declared with while holding a number: BaseDataType, Number, Integer, UInteger */
+const ABSTRACT = new Map([
+  [24, 'BaseDataType'],
+  [26, 'Number'],
+  [27, 'Integer'],
+  [28, 'UInteger'],
 ]);
 
 export interface BrowseOptions {
@@ -67,9 +79,16 @@ export async function browseServer(url: string, opts: BrowseOptions): Promise<st
         const path = node.path ? `${node.path}.${ref.browseName.name}` : String(ref.browseName.name);
         if (ref.nodeClass === NodeClass.Variable) {
           const dv = await session.read({ nodeId: ref.nodeId, attributeId: AttributeIds.DataType });
-          const dt = (dv.value.value as { value?: number })?.value;
-          if (dt !== undefined && NUMERIC.has(dt))
+          const type = dv.value.value as { namespace?: number; value?: unknown } | null;
+          const dt = type?.namespace === 0 && typeof type.value === 'number' ? type.value : undefined;
+          if (dt !== undefined && NUMERIC.has(dt)) {
             found.push({ nodeId: id, path, dataType: DataType[dt] ?? String(dt) });
+          } else if (dt !== undefined && ABSTRACT.has(dt)) {
+            // declared abstract: what it holds now decides
+            const v = (await session.read({ nodeId: ref.nodeId, attributeId: AttributeIds.Value })).value;
+            if (v.arrayType === VariantArrayType.Scalar && NUMERIC.has(v.dataType))
+              found.push({ nodeId: id, path, dataType: `${ABSTRACT.get(dt)}, now ${DataType[v.dataType]}` });
+          }
         }
         if (node.depth + 1 < opts.maxDepth) queue.push({ nodeId: id, path, depth: node.depth + 1 });
       }

@@ -38,6 +38,11 @@ export interface SimOpcuaOptions {
   waitForData?: boolean;
   /** fastest sampling the variables allow; 0 reports every change (accelerated simulation) */
   minimumSamplingIntervalMs?: number;
+  /**
+   * variables declared with the abstract BaseDataType, as open62541 servers declare them, holding a fixed value: a
+   * number as a Double, a string as a String. Reachable as ns=1;s=<id>; not driven by set().
+   */
+  abstractVariables?: Record<string, number | string>;
 }
 
 export class SimOpcuaServer {
@@ -120,6 +125,19 @@ export class SimOpcuaServer {
     this.ns = addressSpace.getOwnNamespace();
     this.nodes.clear();
     for (const id of this.values.keys()) if (!this.removed.has(id)) this.addNode(id);
+    for (const [id, value] of Object.entries(this.o.abstractVariables ?? {})) {
+      this.ns.addVariable({
+        organizedBy: addressSpace.rootFolder.objects,
+        browseName: id,
+        nodeId: `s=${id}`,
+        dataType: 'BaseDataType',
+        value: new Variant(
+          typeof value === 'number'
+            ? { dataType: DataType.Double, value }
+            : { dataType: DataType.String, value },
+        ),
+      });
+    }
     await server.start();
   }
 
