@@ -1,208 +1,238 @@
 /**
- * bench:ingest — private InfluxDB 1.x and Mosquitto on free ports, the collector as a child process.
- * 1. Raw ceiling: line protocol posted straight to InfluxDB in 5,000-line batches.
- * 2. MQTT (QoS 1, JSON, one reading per message) -> collector -> InfluxDB: throughput, the collector's CPU per
- *    1,000 points, and the ratio to the raw ceiling.
- * 3. OPC UA: 10,000 monitored items sampled at 1 s on one collector: its CPU and RSS.
- * Usage: npm run bench:ingest [-- --messages 50000 --items 10000 --seconds 30]
+ * bench:ingest — the collector (`node bin/plantkpi.js collect`, a child process whose CPU, utime + stime, and peak
+ * RSS, VmHWM, are read from /proc) against a private InfluxDB 1.x and Mosquitto on free ports:
+ *   1. raw ceiling: line protocol posted straight to InfluxDB in 5,000-line batches (the baseline, measured first);
+ *   1b. MQTT ceiling: the same publishers and broker with mosquitto_sub as the subscriber, no collector, live and
+ *      draining a backlog: what the broker manages on this machine (the second ratio column, × mqtt);
+ *   2. MQTT live, spool fsync on: 4 mosquitto_pub processes at once, QoS 1 JSON, one reading per message;
+ *   3. MQTT backlog, fsync on: the same messages queued by the broker while the collector is away, then drained;
+ *   4. MQTT live, fsync off;
+ *   5. OPC UA: --items monitored items sampled at 1 s from the simulated server, over --seconds.
+ * Each case runs --runs times (the machine is shared and noisy); the table gives min / median / max, the targets
+ * with PASS or MISS on the median (figures, not assertions) and the ratios of the median to the raw ceiling's
+ * (× raw) and to the MQTT ceiling's in the same mode (× mqtt).
+ * Every MQTT run compares the readings stored with the messages sent; a loss is printed loudly and the bench exits 1.
+ * Usage: npm run bench:ingest [-- --runs 3 --messages 200000 --items 20000 --seconds 30
+ *          --cases raw,ceiling,live,backlog,nofsync,opcua]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import mqtt from 'mqtt';
-import { SimOpcuaServer } from '../sim/opcua/server.ts';
 import { tempDir } from '../test/helpers.ts';
 import { startInflux } from '../test/services/influxd.ts';
 import { startMosquitto } from '../test/services/mosquitto.ts';
-import { freePort, waitFor } from '../test/services/ports.ts';
+import { type Bench, type MqttRun, mqttBacklog, mqttLive, rawCeiling } from './ingest/cases.ts';
+import { ceilingBacklog, ceilingLive } from './ingest/mqtt-ceiling.ts';
+import { type OpcuaRun, opcua, startSim } from './ingest/opcua.ts';
+import { PUBLISHERS } from './ingest/publish.ts';
+import { median, type RowSpec, Table } from './ingest/report.ts';
 
+const CASES = ['raw', 'ceiling', 'live', 'backlog', 'nofsync', 'opcua'] as const;
 const { values } = parseArgs({
-  options: { messages: { type: 'string' }, items: { type: 'string' }, seconds: { type: 'string' } },
+  options: {
+    runs: { type: 'string' },
+    messages: { type: 'string' },
+    items: { type: 'string' },
+    seconds: { type: 'string' },
+    cases: { type: 'string' },
+  },
 });
-const MESSAGES = Number(values.messages ?? 50_000);
-const ITEMS = Number(values.items ?? 10_000);
+const RUNS = Number(values.runs ?? 3);
+const MESSAGES = Number(values.messages ?? 200_000);
+const ITEMS = Number(values.items ?? 20_000);
 const SECONDS = Number(values.seconds ?? 30);
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const T0 = Date.parse('2026-10-01T00:00:00Z');
-const TICK_HZ = 100;
+const only = new Set((values.cases ?? CASES.join(',')).split(','));
+for (const c of only)
+  if (!(CASES as readonly string[]).includes(c)) throw new Error(`--cases: ${c}? (${CASES.join(', ')})`);
+
+const TARGET = {
+  liveMsgsPerS: 40_000,
+  backlogMsgsPerS: 80_000,
+  cpuUsPerMsg: 30,
+  peakRssMb: 300,
+  opcuaCpuPct: 25,
+};
 
 const tmp = tempDir('plantkpi-bench-ingest-');
+// A collector that acknowledges a group of messages at once (after one spool commit) can only have as many
+// unacknowledged as the broker's per-client window lets through: mosquitto's max_inflight_messages (the fixture's
+// 100) would cap each commit at 100 messages. 1000 lets a group commit fill up. The window binds clients that
+// advertise no MQTT 5 Receive Maximum (the collector's MQTT 5 Receive Maximum, where set, replaces it).
+const broker = await startMosquitto({ maxInflight: 1000 });
 const influx = await startInflux();
-const broker = await startMosquitto();
+const bench: Bench = { influx, broker, dir: tmp.dir, messages: MESSAGES };
+const table = new Table();
+const load0 = os.loadavg();
 
-function procStats(pid: number): { cpuS: number; sysS: number; rssMb: number; peakRssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuS = (Number(fields[11]) + Number(fields[12])) / TICK_HZ;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-  return { cpuS, sysS: Number(fields[12]) / TICK_HZ, rssMb: kb('VmRSS'), peakRssMb: kb('VmHWM') };
-}
-
-async function count(db: string): Promise<number> {
-  const r = (await influx.query('SELECT count(value) FROM reading', db)) as {
-    results: { series?: { values: [number, number][] }[] }[];
-  };
-  return r.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
-}
-
-async function startCollector(config: string): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const file = path.join(tmp.dir, `plant-${Date.now()}.yaml`);
-  writeFileSync(file, config);
-  const child = spawn('node', [path.join(ROOT, 'bin', 'plantkpi.js'), 'collect', '--config', file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => (out += d));
-  await waitFor('collector', async () => out.includes('collecting'), 60_000);
-  return {
-    child,
-    stop: () =>
-      new Promise((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-// 1. raw ceiling
-await influx.query('CREATE DATABASE raw');
-const RAW = 200_000;
-const t1 = performance.now();
-for (let i = 0; i < RAW; i += 5000) {
-  const lines: string[] = [];
-  for (let k = i; k < i + 5000; k++)
-    lines.push(`reading,site=B,signal=M-${k % 100} value=${k},quality="Good" ${T0 + k * 1000}`);
-  const res = await fetch(`${influx.url}/write?db=raw&precision=ms`, {
-    method: 'POST',
-    body: lines.join('\n'),
-  });
-  if (res.status !== 204) throw new Error(`raw write: ${res.status} ${await res.text()}`);
-}
-const rawRate = RAW / ((performance.now() - t1) / 1000);
-
-// 2. MQTT QoS 1 JSON -> collector -> InfluxDB, with the spool fsynced per message (default) and without
-const signals = Array.from(
-  { length: 100 },
-  (_, i) => `  - { id: M-${i}, kind: counter, unit: kWh, carrier: electricity }`,
-);
-const base = `
-site: { id: B }
-carriers: [{ id: electricity, unit: kWh, emissionScope: 2 }]
-organisation: { committee: { id: C }, branches: [{ id: B }] }
-collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/dead", logLevel: warn }
-`;
-interface MqttRun {
-  fsync: boolean;
-  seconds: number;
-  rate: number;
-  cpuMsPer1000: number;
-  sysMsPer1000: number;
-  peakRssMb: number;
-}
-async function mqttRun(fsync: boolean): Promise<MqttRun> {
-  const db = `mqtt_${fsync ? 'fsync' : 'nofsync'}`;
-  await influx.query(`CREATE DATABASE ${db}`);
-  const mq = await startCollector(`${base}
-signals:
-${signals.join('\n')}
-sources:
-  mqtt:
-    - id: broker
-      url: ${broker.url}
-      clientId: bench-collector-${db}
-      subscriptions: [{ topic: "${db}/{m}", signal: "{m}", timePath: ts }]
-influx: { url: "${influx.url}", database: ${db} }
-spool: { dir: "${tmp.dir}/spool-${db}", fsync: ${fsync} }
-`);
-  const pub = await mqtt.connectAsync(broker.url, { clientId: `bench-pub-${db}` });
-  const s0 = procStats(mq.child.pid!);
-  const t = performance.now();
-  const inflight: Promise<unknown>[] = [];
-  for (let k = 0; k < MESSAGES; k++) {
-    inflight.push(
-      pub.publishAsync(`${db}/M-${k % 100}`, JSON.stringify({ value: k, ts: T0 + k * 1000 }), { qos: 1 }),
-    );
-    if (inflight.length >= 500) await Promise.all(inflight.splice(0));
+/** runs a case RUNS times; a failed run is an alarm, not the end of the bench */
+async function runs<T>(name: string, f: (run: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    process.stderr.write(`bench:ingest ${name}, run ${run} of ${RUNS} ...\n`);
+    try {
+      out.push(await f(run));
+    } catch (err) {
+      table.alarm(`${name}, run ${run} FAILED: ${(err as Error).message.slice(0, 2000)}`);
+    }
   }
-  await Promise.all(inflight);
-  await waitFor('all MQTT readings in InfluxDB', async () => (await count(db)) >= MESSAGES, 600_000);
-  const seconds = (performance.now() - t) / 1000;
-  const s1 = procStats(mq.child.pid!);
-  await pub.endAsync();
-  await mq.stop();
-  return {
-    fsync,
-    seconds,
-    rate: MESSAGES / seconds,
-    cpuMsPer1000: ((s1.cpuS - s0.cpuS) * 1e6) / MESSAGES,
-    sysMsPer1000: ((s1.sysS - s0.sysS) * 1e6) / MESSAGES,
-    peakRssMb: s1.peakRssMb,
-  };
+  return out;
 }
-const mqttRuns = [await mqttRun(true), await mqttRun(false)];
 
-// 3. OPC UA: ITEMS items at 1 s
-await influx.query('CREATE DATABASE opcua');
-const ids = Array.from({ length: ITEMS }, (_, i) => `V-${i}`);
-const sim = new SimOpcuaServer({
-  port: await freePort(),
-  pkiDir: path.join(tmp.dir, 'sim-pki'),
-  variables: ids,
-});
-await sim.start();
-let tick = 0;
-const ticker = setInterval(() => {
-  tick++;
-  const now = Date.now();
-  for (const [i, id] of ids.entries()) sim.set(id, tick * 10 + (i % 7), now);
-}, 1000);
-const oc = await startCollector(`${base}
-signals:
-${ids.map((id) => `  - { id: ${id}, kind: gauge, unit: kW }`).join('\n')}
-sources:
-  opcua:
-    - id: sim
-      endpoint: ${sim.endpoint}
-      pkiDir: "${tmp.dir}/client-pki"
-      maxItemsPerSubscription: 1000
-      items:
-${ids.map((id) => `        - { signal: ${id}, nodeId: "ns=1;s=${id}", samplingIntervalMs: 1000 }`).join('\n')}
-influx: { url: "${influx.url}", database: opcua }
-spool: { dir: "${tmp.dir}/spool-opcua" }
-`);
-await waitFor('OPC UA readings flowing', async () => (await count('opcua')) > ITEMS, 120_000);
-const before = procStats(oc.child.pid!);
-const c0 = await count('opcua');
-await new Promise((r) => setTimeout(r, SECONDS * 1000));
-const after = procStats(oc.child.pid!);
-const c1 = await count('opcua');
-clearInterval(ticker);
-await oc.stop();
-await sim.stop();
+const pubs = `${PUBLISHERS} × mosquitto_pub -l -q 1`;
 
-console.log(`bench:ingest  (InfluxDB 1.6 and Mosquitto on this machine, 2 cores)`);
-console.log(
-  `  raw ceiling: ${Math.round(rawRate).toLocaleString('en-US')} points/s (line protocol, 5,000-line batches)`,
-);
-for (const r of mqttRuns) {
-  console.log(
-    `  MQTT QoS 1 JSON -> InfluxDB, spool fsync ${r.fsync ? 'on (default)' : 'off'}: ` +
-      `${MESSAGES.toLocaleString('en-US')} messages in ${r.seconds.toFixed(1)} s = ` +
-      `${Math.round(r.rate).toLocaleString('en-US')} points/s, ${(r.rate / rawRate).toFixed(4)} of the raw ceiling`,
-  );
-  console.log(
-    `    collector CPU ${r.cpuMsPer1000.toFixed(0)} ms per 1,000 points (of which kernel ${r.sysMsPer1000.toFixed(0)} ms), ` +
-      `peak RSS ${r.peakRssMb.toFixed(0)} MB`,
-  );
+// 1. raw ceiling, first: the baseline of every ratio
+let baseline: number | undefined;
+if (only.has('raw')) {
+  const raw = await runs('raw ceiling', (run) => rawCeiling(bench, run));
+  if (raw.length) {
+    baseline = median(raw);
+    table.addCase(
+      ['1 raw ceiling', '  line protocol, 5,000-line posts'],
+      [{ figure: 'points/s', values: raw, baseline }],
+    );
+  }
 }
-console.log(
-  `  OPC UA ${ITEMS.toLocaleString('en-US')} items at 1 s: ${((c1 - c0) / SECONDS).toFixed(0)} readings/s stored, ` +
-    `collector CPU ${(((after.cpuS - before.cpuS) / SECONDS) * 100).toFixed(1)} % of one core, ` +
-    `RSS ${after.rssMb.toFixed(0)} MB (peak ${after.peakRssMb.toFixed(0)} MB)`,
-);
+
+// 1b. MQTT ceiling: the broker and the publishers with mosquitto_sub as the subscriber, no collector
+const ceiling: { live?: number; backlog?: number } = {};
+if (only.has('ceiling')) {
+  const live = await runs('MQTT ceiling, live', (run) => ceilingLive(bench, run));
+  const backlog = await runs('MQTT ceiling, backlog', (run) => ceilingBacklog(bench, run));
+  if (live.length) ceiling.live = median(live);
+  if (backlog.length) ceiling.backlog = median(backlog);
+  const rows: RowSpec[] = [];
+  if (live.length) rows.push({ figure: 'live msgs/s', values: live, ...(baseline ? { baseline } : {}) });
+  if (backlog.length)
+    rows.push({ figure: 'backlog msgs/s', values: backlog, ...(baseline ? { baseline } : {}) });
+  table.addCase(['1b MQTT ceiling, no collector', `  ${pubs}`, '  -> mosquitto_sub -q 1'], rows);
+}
+
+function mqttCase(label: string[], rs: MqttRun[], rateTarget: number, mqttBaseline?: number): void {
+  if (rs.length === 0) {
+    table.addCase(label, [], ['no run completed']);
+    return;
+  }
+  const rows: RowSpec[] = [
+    {
+      figure: 'msgs/s',
+      values: rs.map((r) => r.msgsPerS),
+      target: { op: '>=', value: rateTarget },
+      ...(baseline ? { baseline } : {}),
+      ...(mqttBaseline ? { mqttBaseline } : {}),
+    },
+    {
+      figure: 'CPU µs/msg',
+      values: rs.map((r) => r.cpuUsPerMsg),
+      digits: 1,
+      target: { op: '<=', value: TARGET.cpuUsPerMsg },
+    },
+    { figure: '  of which kernel', values: rs.map((r) => r.sysUsPerMsg), digits: 1 },
+    {
+      figure: 'peak RSS MB',
+      values: rs.map((r) => r.peakRssMb),
+      target: { op: '<', value: TARGET.peakRssMb },
+    },
+    { figure: 'publishers msgs/s', values: rs.map((r) => r.sent / r.pubSeconds) },
+  ];
+  if (rs[0]?.startupSeconds !== undefined)
+    rows.push({ figure: 'start-up s', values: rs.map((r) => r.startupSeconds ?? 0), digits: 1 });
+  const lost = rs.filter((r) => r.stored !== r.sent);
+  const notes = [
+    lost.length === 0
+      ? `stored = sent (${rs[0]!.sent.toLocaleString('en-US')}) in every run`
+      : `DATA LOST: ${lost.map((r) => `stored ${r.stored} of ${r.sent}`).join('; ')}`,
+  ];
+  for (const r of lost)
+    table.alarm(`${label[0]}: DATA LOST, ${r.sent - r.stored} of ${r.sent} messages not in InfluxDB`);
+  table.addCase(label, rows, notes);
+}
+
+if (only.has('live'))
+  mqttCase(
+    ['2 MQTT live, fsync on', `  ${pubs}`, '  msgs/s: first to last stored'],
+    await runs('MQTT live, fsync on', (run) => mqttLive(bench, run, true)),
+    TARGET.liveMsgsPerS,
+    ceiling.live,
+  );
+if (only.has('backlog'))
+  mqttCase(
+    ['3 MQTT backlog, fsync on', '  queued by the broker while away', '  msgs/s: connected to all stored'],
+    await runs('MQTT backlog, fsync on', (run) => mqttBacklog(bench, run)),
+    TARGET.backlogMsgsPerS,
+    ceiling.backlog,
+  );
+if (only.has('nofsync'))
+  mqttCase(
+    ['4 MQTT live, fsync off', `  ${pubs}`, '  msgs/s: first to last stored'],
+    await runs('MQTT live, fsync off', (run) => mqttLive(bench, run, false)),
+    TARGET.liveMsgsPerS,
+    ceiling.live,
+  );
+
+// 5. OPC UA
+if (only.has('opcua')) {
+  const sim = await startSim(tmp.dir, ITEMS);
+  const rs: OpcuaRun[] = await runs('OPC UA', (run) => opcua(bench, run, sim, SECONDS));
+  await sim.stop();
+  const label = [`5 OPC UA, ${ITEMS.toLocaleString('en-US')} items at 1 s`, `  ${SECONDS} s per run`];
+  const clean = rs.flatMap((r) => (r.cleanComplete === null ? [] : [r.cleanComplete]));
+  if (rs.length === 0) table.addCase(label, [], ['no run completed']);
+  else
+    table.addCase(
+      label,
+      [
+        { figure: 'readings stored/s', values: rs.map((r) => r.storedPerS) },
+        {
+          figure: '% of expected',
+          values: rs.map((r) => r.complete * 100),
+          digits: 2,
+          target: { op: '>=', value: 100 },
+        },
+        ...(clean.length
+          ? [
+              {
+                figure: '  steady ticks only',
+                values: clean.map((c) => c * 100),
+                digits: 2,
+              } satisfies RowSpec,
+            ]
+          : []),
+        {
+          figure: 'CPU % of one core',
+          values: rs.map((r) => r.cpuPct),
+          digits: 1,
+          target: { op: '<', value: TARGET.opcuaCpuPct },
+        },
+        { figure: 'RSS MB', values: rs.map((r) => r.rssMb) },
+        {
+          figure: 'peak RSS MB',
+          values: rs.map((r) => r.peakRssMb),
+          target: { op: '<', value: TARGET.peakRssMb },
+        },
+        { figure: 'start-up s', values: rs.map((r) => r.startupSeconds), digits: 1 },
+        { figure: 'sim worst tick ms', values: rs.map((r) => r.simLagMs) },
+      ],
+      [
+        `expected ${ITEMS.toLocaleString('en-US')}/s: every item, every second the simulation ticked`,
+        'sim worst tick: lateness + time to set all (lag); a tick lagging the next can be skipped by sampling',
+        `steady ticks (lag within 100 ms of both neighbours'): ${rs.map((r) => `${r.cleanTicks} of ${r.ticks}`).join(', ')}`,
+      ],
+    );
+}
+
+const version = (cmd: string, args: string[]) =>
+  spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.trim().split('\n')[0] ?? '?';
+const load1 = os.loadavg();
+const ok = table.print([
+  `bench:ingest  ${RUNS} run(s) per case, ${MESSAGES.toLocaleString('en-US')} MQTT messages per run, ` +
+    `OPC UA ${ITEMS.toLocaleString('en-US')} items over ${SECONDS} s`,
+  `  ${os.availableParallelism()} cores; load average ${load0[0]!.toFixed(1)} before, ${load1[0]!.toFixed(1)} after; ` +
+    `${version('influxd', ['version'])}; ${version('mosquitto', ['-h'])}, max_inflight_messages 1000`,
+  `  targets: live >= ${TARGET.liveMsgsPerS.toLocaleString('en-US')} msgs/s (fsync on), backlog >= ` +
+    `${TARGET.backlogMsgsPerS.toLocaleString('en-US')} msgs/s, <= ${TARGET.cpuUsPerMsg} µs CPU/msg, ` +
+    `peak RSS < ${TARGET.peakRssMb} MB; OPC UA all stored at < ${TARGET.opcuaCpuPct} % of one core`,
+]);
 
 await Promise.all([influx.destroy(), broker.destroy()]);
 tmp.cleanup();
-process.exit(0);
+process.exit(ok ? 0 : 1);

@@ -20,6 +20,16 @@ export interface BrokerOptions {
   extra?: string[];
   /** users file lines `user:password` (hashed by mosquitto_passwd); absent = anonymous allowed */
   users?: Record<string, string>;
+  /**
+   * `max_inflight_messages`: the broker's outgoing QoS 1/2 window per client, i.e. how many messages it sends a
+   * subscriber before waiting for PUBACKs (default 100 here; mosquitto's own default is 20). A subscriber that
+   * acknowledges late (after a group commit) is held to this many messages per commit, so a benchmark wants more.
+   * Mosquitto 2.0 starts every client at this value, but an MQTT 5 client whose CONNECT carries Receive Maximum
+   * gets that value instead (src/property_broker.c, property__process_connect), larger or smaller: the option
+   * binds MQTT 3.1.1 clients and MQTT 5 clients that advertise no Receive Maximum. It is also the Receive Maximum
+   * the broker announces in its CONNACK to MQTT 5 clients (their window for publishing to it). 0 = no limit.
+   */
+  maxInflight?: number;
 }
 
 export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> {
@@ -32,7 +42,7 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     `persistence_location ${dir}/`,
     'autosave_interval 1',
     'max_queued_messages 1000000',
-    'max_inflight_messages 100',
+    `max_inflight_messages ${opts.maxInflight ?? 100}`,
     'log_dest none',
   ];
   // as root, mosquitto drops to its own user, which cannot read a private temp dir: stay the caller instead
