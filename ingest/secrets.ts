@@ -75,8 +75,9 @@ export function checkSecrets(section: Record<string, unknown>, env = process.env
       resolveSecret(v, at, env);
       return;
     }
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
-    else if (v !== null && typeof v === 'object')
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, `${at}[${i}]`);
+    } else if (v !== null && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) walk(x, at === '' ? k : `${at}.${k}`);
   };
   walk(section, '');
