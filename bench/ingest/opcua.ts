@@ -77,10 +77,9 @@ export interface OpcuaRun {
   storedPerS: number;
   /** stored / expected over the window's ticks */
   complete: number;
-  /** the same over the simulation's steady ticks (null: none was) */
-  cleanComplete: number | null;
-  cleanTicks: number;
+  /** the simulation's ticks in the window, and the seconds the window spans (fewer ticks: it fell behind) */
   ticks: number;
+  windowSeconds: number;
   cpuPct: number;
   rssMb: number;
   peakRssMb: number;
@@ -132,22 +131,12 @@ export async function opcua(b: Bench, run: number, sim: Sim, seconds: number): P
       const expected = window.length * items;
       const where = `time >= ${window[0]!.second}ms AND time <= ${window.at(-1)!.second}ms`;
       const stored = await settledCount(b.influx, db, where, { target: expected });
-      const perSecond = await countsPerSecond(b, db, where);
-      // steady: this tick's lag (late + set) within 100 ms of both neighbours'. A tick that lags its successor by
-      // more is visible for less than a second, and a 1 s sampler can skip it: the simulation's miss
-      const lag = (t: Tick) => t.lateMs + t.setMs;
-      const bySecond = new Map(sim.ticks.map((t) => [t.second, t]));
-      const near = (t: Tick, u?: Tick) => u !== undefined && Math.abs(lag(t) - lag(u)) < 100;
-      const clean = window.filter(
-        (t) => near(t, bySecond.get(t.second - 1000)) && near(t, bySecond.get(t.second + 1000)),
-      );
-      const cleanStored = clean.reduce((n, t) => n + (perSecond.get(t.second) ?? 0), 0);
+      const windowSeconds = (window.at(-1)!.second - window[0]!.second) / 1000 + 1;
       return {
-        storedPerS: stored / ((window.at(-1)!.second - window[0]!.second) / 1000 + 1),
+        storedPerS: stored / windowSeconds,
         complete: stored / expected,
-        cleanComplete: clean.length ? cleanStored / (clean.length * items) : null,
-        cleanTicks: clean.length,
         ticks: window.length,
+        windowSeconds,
         cpuPct: ((s1.cpuS - s0.cpuS) / ((s1.atMs - s0.atMs) / 1000)) * 100,
         rssMb: s1.rssMb,
         peakRssMb: s1.peakRssMb,
@@ -158,12 +147,4 @@ export async function opcua(b: Bench, run: number, sim: Sim, seconds: number): P
       await col.stop();
     }
   });
-}
-
-async function countsPerSecond(b: Bench, db: string, where: string): Promise<Map<number, number>> {
-  const r = (await b.influx.query(
-    `SELECT count(value) FROM reading WHERE ${where} GROUP BY time(1s) fill(0)`,
-    db,
-  )) as { results?: { series?: { values: [number, number][] }[] }[] };
-  return new Map(r.results?.[0]?.series?.[0]?.values ?? []);
 }
