@@ -14,6 +14,7 @@ import { Forwarder } from './influx/forwarder.ts';
 import { pointLine } from './influx/line-protocol.ts';
 import { makeWriteTarget } from './influx/make-target.ts';
 import { InfluxReadingTarget, type ReadingTarget, StoreReadingTarget } from './influx/reading-target.ts';
+import { Intake } from './intake.ts';
 import { Metrics } from './metrics.ts';
 import { createSources, type Source } from './sources.ts';
 import { Spool } from './spool/spool.ts';
@@ -24,6 +25,7 @@ export interface Collector {
   metrics: Metrics;
   forwarder: Forwarder;
   spool: Spool;
+  intake: Intake;
   sources: Source[];
   stop(): Promise<void>;
 }
@@ -52,15 +54,47 @@ export async function startCollector(
     deadLetterFile: path.join(deadDir, 'influx-refused.jsonl'),
     maxLines: config.influx?.batchLines ?? 5000,
     flushIntervalMs: config.influx?.flushIntervalMs ?? 1000,
+    deadLetterMaxBytes: config.collector.deadLetterMaxBytes,
     log,
   });
-  const deadLetter = new DeadLetterFile(path.join(deadDir, 'payloads.jsonl'));
-  const edge = new EdgeProcessor(new Map(config.signals.map((s) => [s.id, s.unit])));
-  const sources = createSources(config.sources, { spool, edge, deadLetter, metrics: sm, log });
+  const deadLetter = new DeadLetterFile(path.join(deadDir, 'payloads.jsonl'), {
+    maxBytes: config.collector.deadLetterMaxBytes,
+    log,
+  });
+  const edge = new EdgeProcessor(new Map(config.signals.map((s) => [s.id, s.unit])), {
+    window: config.collector.readingWindow,
+  });
+  const intake = new Intake(spool, edge, {
+    onDurable: (per) => {
+      for (const [source, n] of per) sm.readingsIn.inc({ source }, n);
+    },
+    onFailed: (err, readings) =>
+      log('error', 'spool write failed; not acknowledged', { error: err.message, readings }),
+  });
+  const sources = createSources(config.sources, { intake, edge, deadLetter, metrics: sm, log });
 
-  metrics.gauge('plantkpi_spool_bytes', 'bytes of unsent readings on disk', () => [
+  metrics.gauge('plantkpi_spool_bytes', 'bytes of readings in the spool not yet written to InfluxDB', () => [
     { labels: {}, value: spool.stats().bytes },
   ]);
+  metrics.gauge(
+    'plantkpi_dead_letter_overflow_total',
+    'dead letters not written because the dead-letter file reached collector.deadLetterMaxBytes',
+    () => [
+      { labels: { file: 'payloads.jsonl' }, value: deadLetter.overflow },
+      { labels: { file: 'influx-refused.jsonl' }, value: forwarder.deadLetters.overflow },
+    ],
+  );
+  metrics.gauge('plantkpi_spool_disk_bytes', 'bytes of all spool segment files on disk', () => [
+    { labels: {}, value: spool.stats().diskBytes },
+  ]);
+  metrics.gauge(
+    'plantkpi_spool_group_commits_total',
+    'spool writes (one write and one fdatasync each)',
+    () => [{ labels: {}, value: spool.stats().groupCommits }],
+  );
+  metrics.gauge('plantkpi_source_connected', '1 when every connection of the source is up', () =>
+    sources.map((src) => ({ labels: { source: src.id }, value: src.status().connected ? 1 : 0 })),
+  );
   metrics.gauge('plantkpi_spool_oldest_age_seconds', 'age of the oldest unsent data', () => [
     { labels: {}, value: spool.stats().oldestAgeMs / 1000 },
   ]);
@@ -81,24 +115,51 @@ export async function startCollector(
     () => [{ labels: {}, value: forwarder.stats.deadLetteredLines }],
   );
 
+  /** ok, or degraded (503) with every reason: spool full, a source disconnected, InfluxDB failing for too long */
+  const health = () => {
+    const s = spool.stats();
+    const reasons: string[] = [];
+    if (!intake.hasRoom(64 * 1024))
+      reasons.push(
+        `spool full: ${s.bytes} of ${spool.maxBytes} bytes unsent; MQTT intake paused, OPC UA readings buffered`,
+      );
+    const statuses = sources.map((src) => src.status());
+    for (const st of statuses)
+      for (const c of st.connections)
+        if (c.state !== 'connected')
+          reasons.push(`source ${st.id} (${c.clientId}) ${c.state}${c.lastError ? `: ${c.lastError}` : ''}`);
+    const f = forwarder.stats;
+    const failingMs = f.failingSinceMs === null ? 0 : Date.now() - f.failingSinceMs;
+    if (f.failingSinceMs !== null && failingMs > config.collector.influxDegradedAfterMs)
+      reasons.push(`InfluxDB writes failing for ${Math.round(failingMs / 1000)} s: ${f.lastError}`);
+    return {
+      status: reasons.length === 0 ? 'ok' : 'degraded',
+      reasons,
+      spool: {
+        bytes: s.bytes,
+        diskBytes: s.diskBytes,
+        maxBytes: spool.maxBytes,
+        oldestAgeMs: s.oldestAgeMs,
+        dropped: s.droppedRecords,
+      },
+      influx: {
+        target: target.description,
+        written: f.linesWritten,
+        lastError: f.lastError,
+        failingSinceMs: f.failingSinceMs,
+      },
+      sources: statuses.map((st) => ({ ...st, readingsIn: sm.readingsIn.get({ source: st.id }) })),
+    };
+  };
+
   const server = http.createServer((req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render());
     } else if (req.url === '/health') {
-      const s = spool.stats();
-      const degraded = forwarder.stats.lastError !== null && s.oldestAgeMs > 60_000;
-      res.writeHead(degraded ? 503 : 200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          status: degraded ? 'degraded' : 'ok',
-          spool: { bytes: s.bytes, oldestAgeMs: s.oldestAgeMs, dropped: s.droppedRecords },
-          influx: {
-            target: target.description,
-            written: forwarder.stats.linesWritten,
-            lastError: forwarder.stats.lastError,
-          },
-          sources: sources.map((src) => ({ id: src.id, readingsIn: sm.readingsIn.get({ source: src.id }) })),
-        }),
-      );
+      const h = health();
+      res
+        .writeHead(h.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(h));
     } else res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
@@ -139,11 +200,13 @@ export async function startCollector(
     metrics,
     forwarder,
     spool,
+    intake,
     sources,
     async stop() {
       clearInterval(selfReport);
       log('info', 'collector stopping: flushing');
       for (const s of sources) await s.stop();
+      await intake.drain();
       await forwarder.stop();
       await spool.close();
       await new Promise<void>((r) => server.close(() => r()));

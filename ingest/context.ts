@@ -1,8 +1,8 @@
-/** What every source kind gets from the collector: the spool, the edge processor, dead letters, metrics, a logger. */
+/** What every source kind gets from the collector: the intake (group commit into the spool), the edge processor, dead letters, metrics, a logger. */
 import type { DeadLetterFile } from './dead-letter.ts';
 import type { EdgeProcessor } from './edge.ts';
+import type { Intake } from './intake.ts';
 import type { Metrics } from './metrics.ts';
-import type { Spool } from './spool/spool.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
@@ -15,8 +15,16 @@ export interface SourceMetrics {
   reconnects: ReturnType<Metrics['counter']>;
 }
 
+/** What /health says of a source: every connection up, or which one is not and why. */
+export interface SourceStatus {
+  id: string;
+  connected: boolean;
+  connections: { clientId: string; state: string; sinceMs: number; lastError: string | null }[];
+}
+
 export interface SourceContext {
-  spool: Spool;
+  /** group commit into the spool: readings are durable when their group is */
+  intake: Intake;
   edge: EdgeProcessor;
   deadLetter: DeadLetterFile;
   metrics: SourceMetrics;

@@ -84,13 +84,22 @@ describe('MQTT source', () => {
       subscriptions: [{ topic: 'x/{m}', signal: '{m}', timePath: 'ts' }],
     });
     const src = new MqttSource(cfg, h.ctx);
-    void src.start();
-    await waitFor('refusal logged', async () => h.logs.some((l) => l.msg === 'MQTT error'));
-    expect(String(h.logs.find((l) => l.msg === 'MQTT error')?.fields?.error)).toMatch(
-      /Not authorized|Bad User Name or Password/i,
-    );
+    await src.start(); // resolves on the first refusal instead of hanging; it goes on retrying
+    const refusals = () => h.logs.filter((l) => l.msg === 'MQTT broker refused the connection');
+    await waitFor('two refusals logged (it retries)', async () => refusals().length >= 2);
+    expect(String(refusals()[0]?.fields?.reason)).toMatch(/Not authorized|Bad User Name or Password/i);
+    expect(src.status()).toMatchObject({ connected: false, connections: [{ state: 'refused' }] });
     expect(JSON.stringify(h.logs)).not.toContain('wrong-password-xyz');
     await src.stop();
+
+    // configured to give up: start() fails with one clear sentence
+    const strict = new MqttSource(
+      MqttSourceSchema.parse({ ...cfg, clientId: 'plantkpi-wrong-2', onAuthFailure: 'exit' }),
+      h.ctx,
+    );
+    await expect(strict.start()).rejects.toThrow(
+      /refused the credentials of source 'wrong'.*check its username and password/,
+    );
     await h.close();
   });
 

@@ -42,37 +42,87 @@ export const MqttSubscriptionSchema = z.object({
   ...EdgeFields,
 });
 
-export const MqttSourceSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_.:-]+$/),
-  /** mqtt://host:1883, mqtts://host:8883, ws://, wss:// */
-  url: z.string().min(1),
-  /** 4 = MQTT 3.1.1, 5 = MQTT 5 */
-  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
-  /** fixed client id: a persistent session is bound to it */
-  clientId: z.string().min(1),
-  username: z.string().optional(),
-  password: SecretRef.optional(),
-  tls: z
-    .object({
-      caFile: z.string().optional(),
-      certFile: z.string().optional(),
-      keyFile: z.string().optional(),
-      keyPassphrase: SecretRef.optional(),
-      rejectUnauthorized: z.boolean().default(true),
-    })
-    .optional(),
-  /** QoS of the subscriptions; 1 = at least once (the default: nothing lost) */
-  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
-  /** MQTT 5 session expiry; 3.1.1 uses clean=false */
-  sessionExpiryS: z
-    .number()
-    .int()
-    .nonnegative()
-    .default(7 * 24 * 3600),
-  keepaliveS: z.number().int().positive().default(30),
-  reconnectPeriodMs: z.number().int().positive().default(2000),
-  subscriptions: z.array(MqttSubscriptionSchema).min(1),
-});
+export const MqttSourceSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.:-]+$/),
+    /** mqtt://host:1883, mqtts://host:8883, ws://, wss:// */
+    url: z.string().min(1),
+    /** 4 = MQTT 3.1.1, 5 = MQTT 5 */
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+    /** fixed client id: a persistent session is bound to it */
+    clientId: z.string().min(1),
+    username: z.string().optional(),
+    password: SecretRef.optional(),
+    tls: z
+      .object({
+        caFile: z.string().optional(),
+        certFile: z.string().optional(),
+        keyFile: z.string().optional(),
+        keyPassphrase: SecretRef.optional(),
+        rejectUnauthorized: z.boolean().default(true),
+      })
+      .optional(),
+    /** QoS of the subscriptions; 1 = at least once (the default: nothing lost) */
+    qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+    /** MQTT 5 session expiry; 3.1.1 uses clean=false */
+    sessionExpiryS: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(7 * 24 * 3600),
+    keepaliveS: z.number().int().positive().default(30),
+    reconnectPeriodMs: z
+      .number()
+      .int()
+      .positive()
+      .default(2000)
+      .describe(
+        'first wait before reconnecting after a lost connection or a refused CONNACK, ms; doubles up to reconnectMaxMs',
+      ),
+    reconnectMaxMs: z
+      .number()
+      .int()
+      .positive()
+      .default(60_000)
+      .describe('longest wait between reconnection attempts, ms'),
+    onAuthFailure: z
+      .enum(['retry', 'exit'])
+      .default('retry')
+      .describe(
+        "when the broker refuses the credentials at start: 'retry' (with backoff, logged at each refusal, /health degraded) or 'exit' with a clear message",
+      ),
+    inflightWindow: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(1000)
+      .describe(
+        'QoS 1 messages received and not yet acknowledged, per connection: advertised as MQTT 5 Receive Maximum; with MQTT 3.1.1 the collector stops reading past it until the spool has caught up',
+      ),
+    connections: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(1)
+      .describe(
+        'connections to the broker; more than one needs shared subscriptions ($share/<group>/<filter>) so that each message goes to one of them. Client ids get -1, -2, ... appended',
+      ),
+    subscriptions: z.array(MqttSubscriptionSchema).min(1),
+  })
+  .superRefine((c, ctx) => {
+    if (c.connections > 1) {
+      c.subscriptions.forEach((s, i) => {
+        if (!s.topic.startsWith('$share/'))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['subscriptions', i, 'topic'],
+            message: `with connections: ${c.connections} every topic must be a shared subscription ($share/<group>/${s.topic}), or each connection receives every message`,
+          });
+      });
+    }
+  });
 
 export type MqttSourceConfig = z.infer<typeof MqttSourceSchema>;
 export type MqttSubscription = z.infer<typeof MqttSubscriptionSchema>;

@@ -1,31 +1,32 @@
 /**
- * The MQTT source: a persistent session (QoS 1 by default) whose messages are acknowledged to the broker only
- * after their readings are durably in the spool. A malformed payload is dead-lettered with its topic and reason
- * (and then acknowledged: it has been dealt with); it never stops the collector. While the spool is full, the
- * source stops acknowledging, so the broker keeps the messages.
+ * The MQTT source: one or more connections with a persistent session (QoS 1 by default) whose messages are
+ * acknowledged to the broker only after their readings are durably in the spool (see connection.ts). A malformed
+ * payload, or a message no subscription matches, is dead-lettered with its topic and reason, and acknowledged once
+ * the dead letter is written: it never stops the collector and is never dropped silently.
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { SourceContext } from '../context.ts';
-import { encodeReadings } from '../influx/codec.ts';
+import type { IClientOptions } from 'mqtt';
+import type { SourceContext, SourceStatus } from '../context.ts';
+import { DURABLE, type Durable, durableOf } from '../intake.ts';
 import { resolveSecret } from '../secrets.ts';
-import { SpoolFullError } from '../spool/spool.ts';
-import { decodeMessage, PayloadError } from './payload.ts';
+import { MqttConnection } from './connection.ts';
+import { decodeMessage } from './payload.ts';
 import type { MqttSourceConfig } from './schema.ts';
 import { parseTopicTemplate, type TopicTemplate } from './topic.ts';
 
 export class MqttSource {
-  private client: MqttClient | null = null;
   private readonly subs: { template: TopicTemplate; sub: MqttSourceConfig['subscriptions'][number] }[];
-  private stopping = false;
+  private readonly conns: MqttConnection[] = [];
   /** Sparkplug alias -> metric name, per edge node topic prefix */
   private readonly aliases = new Map<string, Map<number, string>>();
+  private readonly labels: { source: string };
 
   constructor(
     private readonly cfg: MqttSourceConfig,
     private readonly ctx: SourceContext,
   ) {
     this.subs = cfg.subscriptions.map((sub) => ({ template: parseTopicTemplate(sub.topic), sub }));
+    this.labels = { source: cfg.id };
   }
 
   get id(): string {
@@ -36,11 +37,9 @@ export class MqttSource {
     const c = this.cfg;
     const password = resolveSecret(c.password, `sources.mqtt ${c.id} password`);
     const o: IClientOptions = {
-      clientId: c.clientId,
       protocolVersion: c.protocolVersion,
       clean: false,
       keepalive: c.keepaliveS,
-      reconnectPeriod: c.reconnectPeriodMs,
       connectTimeout: 10_000,
       resubscribe: true,
       ...(c.username !== undefined ? { username: c.username } : {}),
@@ -58,86 +57,112 @@ export class MqttSource {
     return o;
   }
 
-  /** Connects and subscribes; resolves on the first connection (later ones happen by themselves). */
+  /** Connects every connection; resolves once each has connected or failed once (they go on retrying). */
   async start(): Promise<void> {
+    const c = this.cfg;
+    const base = this.options();
     const m = this.ctx.metrics;
-    const client = mqtt.connect(this.cfg.url, this.options());
-    this.client = client;
-    client.handleMessage = (packet, done) => {
-      this.onMessage(packet.topic, packet.payload as Buffer).then(
-        () => done(),
-        (err: Error) => {
-          this.ctx.log('error', 'message not stored; it will be redelivered', {
-            source: this.id,
-            error: err.message,
-          });
-          done(err);
-        },
-      );
+    const host = {
+      id: c.id,
+      receive: (topic: string, payload: Buffer) => this.receive(topic, payload),
+      canResume: () => this.ctx.intake.hasRoom(this.ctx.intake.resumeBytes),
+      filters: () => Object.fromEntries(this.subs.map((s) => [s.template.filter, { qos: c.qos }])),
+      drain: () => this.ctx.intake.drain(),
+      reconnected: () => m.reconnects.inc(this.labels),
+      log: this.ctx.log,
     };
-    client.on('connect', (connack) => {
-      this.ctx.log('info', 'MQTT connected', { source: this.id, sessionPresent: connack.sessionPresent });
-      const filters = Object.fromEntries(this.subs.map((s) => [s.template.filter, { qos: this.cfg.qos }]));
-      client.subscribe(filters, (err) => {
-        if (err) this.ctx.log('error', 'MQTT subscribe failed', { source: this.id, error: err.message });
-      });
-    });
-    client.on('reconnect', () => m.reconnects.inc({ source: this.id }));
-    client.on('error', (err) => this.ctx.log('warn', 'MQTT error', { source: this.id, error: err.message }));
-    client.on('offline', () => this.ctx.log('warn', 'MQTT offline; reconnecting', { source: this.id }));
-    await new Promise<void>((resolve) => {
-      if (client.connected) resolve();
-      else client.once('connect', () => resolve());
-    });
+    for (let i = 1; i <= c.connections; i++) {
+      this.conns.push(
+        new MqttConnection(host, {
+          url: c.url,
+          client: { ...base, clientId: c.connections === 1 ? c.clientId : `${c.clientId}-${i}` },
+          window: c.inflightWindow,
+          reconnectPeriodMs: c.reconnectPeriodMs,
+          reconnectMaxMs: c.reconnectMaxMs,
+          exitOnAuthFailure: c.onAuthFailure === 'exit',
+        }),
+      );
+    }
+    await Promise.all(this.conns.map((k) => k.start()));
   }
 
-  private async onMessage(topic: string, payload: Buffer): Promise<void> {
+  status(): SourceStatus {
+    return {
+      id: this.id,
+      connected: this.conns.every((k) => k.state === 'connected'),
+      connections: this.conns.map((k) => ({
+        clientId: k.clientId,
+        state: k.state,
+        sinceMs: k.since,
+        lastError: k.lastError,
+      })),
+    };
+  }
+
+  /** Decodes one message and hands its readings to the intake; returns what its acknowledgement waits for. */
+  receive(topic: string, payload: Buffer): Durable {
     const m = this.ctx.metrics;
-    m.messagesIn.inc({ source: this.id });
-    const hit = this.subs.find((s) => s.template.match(topic) !== null);
-    if (hit === undefined) return; // another client's subscription in a shared session: not ours
-    const captures = hit.template.match(topic)!;
-    let raw: ReturnType<typeof decodeMessage>;
-    try {
-      const edgeNode = topic.split('/').slice(0, 4).join('/');
-      if (!this.aliases.has(edgeNode)) this.aliases.set(edgeNode, new Map());
-      raw = decodeMessage(hit.sub, captures, payload, Date.now(), this.aliases.get(edgeNode));
-    } catch (err) {
-      if (!(err instanceof PayloadError) && !(err instanceof Error)) throw err;
-      await this.ctx.deadLetter.write({
-        source: this.id,
-        origin: topic,
-        reason: (err as Error).message,
-        payload,
-      });
-      m.deadLettered.inc({ source: this.id });
-      return;
-    }
-    const res = this.ctx.edge.process(raw, hit.sub);
-    for (const r of res.rejected) {
-      await this.ctx.deadLetter.write({ source: this.id, origin: topic, reason: r.reason, payload });
-      m.deadLettered.inc({ source: this.id });
-    }
-    m.duplicates.inc({ source: this.id }, res.duplicates);
-    if (res.readings.length === 0) return;
-    const record = encodeReadings(res.readings);
-    for (;;) {
-      try {
-        await this.ctx.spool.append([record]);
+    m.messagesIn.inc(this.labels);
+    let hit: (typeof this.subs)[number] | undefined;
+    let captures: Record<string, string> | null = null;
+    for (const s of this.subs) {
+      captures = s.template.match(topic);
+      if (captures !== null) {
+        hit = s;
         break;
-      } catch (err) {
-        if (!(err instanceof SpoolFullError) || this.stopping) throw err;
-        // backpressure: hold this message unacknowledged until the spool has room
-        await new Promise((r) => setTimeout(r, 500));
       }
     }
-    m.readingsIn.inc({ source: this.id }, res.readings.length);
+    if (hit === undefined || captures === null) {
+      return this.deadLetter(
+        topic,
+        `no subscription of source '${this.id}' matches topic '${topic}'`,
+        payload,
+      );
+    }
+    let raw: ReturnType<typeof decodeMessage>;
+    try {
+      let aliases: Map<number, string> | undefined;
+      if (hit.sub.payload === 'sparkplug') {
+        const edgeNode = topic.split('/').slice(0, 4).join('/');
+        aliases = this.aliases.get(edgeNode);
+        if (aliases === undefined) {
+          aliases = new Map();
+          this.aliases.set(edgeNode, aliases);
+        }
+      }
+      raw = decodeMessage(hit.sub, captures, payload, Date.now(), aliases);
+    } catch (err) {
+      return this.deadLetter(topic, (err as Error).message, payload);
+    }
+    const res = this.ctx.edge.process(raw, hit.sub);
+    let rejected: Durable | null = null;
+    for (const r of res.rejected) rejected = this.deadLetter(topic, r.reason, payload);
+    if (res.duplicates) m.duplicates.inc(this.labels, res.duplicates);
+    if (res.readings.length === 0) return rejected ?? this.ctx.intake.tail();
+    let group: Durable;
+    try {
+      group = this.ctx.intake.add(res.readings, this.id);
+    } catch (err) {
+      // not accepted: these readings must not count as seen when the broker sends the message again
+      this.ctx.edge.forgetRecent();
+      throw err;
+    }
+    if (rejected === null) return group;
+    const both = rejected;
+    return durableOf(
+      Promise.all([both.settled, group.settled]).then(() => {
+        if (both.state !== 'ok' || group.state !== 'ok') throw both.error ?? group.error;
+      }),
+    );
+  }
+
+  private deadLetter(topic: string, reason: string, payload: Buffer): Durable {
+    this.ctx.metrics.deadLettered.inc(this.labels);
+    const p = this.ctx.deadLetter.write({ source: this.id, origin: topic, reason, payload });
+    return p === undefined ? DURABLE : durableOf(p);
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    const c = this.client;
-    this.client = null;
-    if (c) await c.endAsync(false);
+    await Promise.all(this.conns.map((k) => k.stop()));
   }
 }

@@ -5,11 +5,19 @@
 export interface TopicTemplate {
   /** the MQTT subscription filter */
   filter: string;
+  /** a `$share/<group>/` subscription: several clients share its messages */
+  shared?: boolean;
   /** captures named parts of a concrete topic; null when it does not match */
   match(topic: string): Record<string, string> | null;
 }
 
 export function parseTopicTemplate(template: string): TopicTemplate {
+  // a shared subscription `$share/<group>/<filter>`: the broker delivers topics of <filter>, without the prefix
+  const shared = /^\$share\/([^/+#]+)\/(.+)$/.exec(template);
+  if (template.startsWith('$share/') && !shared)
+    throw new Error(`'${template}': a shared subscription is $share/<group>/<filter>`);
+  const inner = shared ? parseTopicTemplate(shared[2]!) : null;
+  if (inner) return { filter: `$share/${shared![1]}/${inner.filter}`, shared: true, match: inner.match };
   const parts = template.split('/');
   const names: (string | null)[] = [];
   const filterParts = parts.map((p, i) => {

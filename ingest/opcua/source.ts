@@ -25,7 +25,7 @@ import {
   type UserIdentityInfo,
   UserTokenType,
 } from 'node-opcua';
-import type { SourceContext } from '../context.ts';
+import type { SourceContext, SourceStatus } from '../context.ts';
 import { Backoff } from '../retry/backoff.ts';
 import { resolveSecret } from '../secrets.ts';
 import type { OpcuaItem, OpcuaSourceConfig } from './schema.ts';
@@ -50,6 +50,8 @@ export class OpcuaSource {
   readonly live = new Set<string>();
   /** sessions created so far (1 = never re-created) */
   sessionsCreated = 0;
+  private sinceMs = Date.now();
+  private lastError: string | null = null;
 
   constructor(
     private readonly cfg: OpcuaSourceConfig,
@@ -60,6 +62,22 @@ export class OpcuaSource {
 
   get id(): string {
     return this.cfg.id;
+  }
+
+  status(): SourceStatus {
+    const up = this.session !== null;
+    return {
+      id: this.id,
+      connected: up,
+      connections: [
+        {
+          clientId: this.cfg.endpoint,
+          state: up ? 'connected' : 'connecting',
+          sinceMs: this.sinceMs,
+          lastError: this.lastError,
+        },
+      ],
+    };
   }
 
   /** Starts the supervisor; resolves once the first session is up, or after firstConnectMs regardless. */
@@ -78,6 +96,8 @@ export class OpcuaSource {
         onFirstUp();
       }).catch((err: Error) => err.message);
       await this.teardown();
+      this.sinceMs = Date.now();
+      this.lastError = reason;
       if (this.stopping) break;
       this.ctx.metrics.reconnects.inc({ source: this.id });
       const delay = backoff.next();
@@ -202,6 +222,7 @@ export class OpcuaSource {
       items: this.cfg.items.length - pending.size,
       refused: pending.size,
     });
+    this.sinceMs = Date.now();
     onUp();
 
     const tick = setInterval(

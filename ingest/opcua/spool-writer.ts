@@ -1,11 +1,10 @@
 /**
  * OPC UA notifications have no acknowledgement to hold back, so readings wait in a bounded buffer and go to the
- * spool in groups (one fsync per group, every flushIntervalMs). While the spool is full the buffer holds up to
+ * intake every flushIntervalMs, where they join the MQTT sources' commit group (one write and one fsync for all). While the spool is full the buffer holds up to
  * maxBuffered readings; beyond that the oldest are dropped and counted (plantkpi_dropped_readings_total).
  */
 import type { SourceContext } from '../context.ts';
 import type { EdgeBinding, RawReading } from '../edge.ts';
-import { encodeReadings } from '../influx/codec.ts';
 import type { Reading } from '../influx/line-protocol.ts';
 import { SpoolFullError } from '../spool/spool.ts';
 
@@ -46,25 +45,33 @@ export class SpoolWriter {
     }, this.flushIntervalMs);
   }
 
-  /** Writes what is buffered; on a full spool keeps it for the next try. */
+  /** Hands what is buffered to the intake and waits until it is durable; on a full spool or a failed write keeps it. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.buf.length === 0) return;
     const batch = this.buf;
     this.buf = [];
     this.flushing = (async () => {
+      let error: Error | null = null;
       try {
-        await this.ctx.spool.append([encodeReadings(batch)]);
-        this.ctx.metrics.readingsIn.inc({ source: this.source }, batch.length);
+        const g = this.ctx.intake.add(batch, this.source);
+        await g.settled;
+        error = g.error;
       } catch (err) {
-        this.buf = [...batch, ...this.buf].slice(-this.maxBuffered);
-        if (!(err instanceof SpoolFullError))
-          this.ctx.log('error', 'spool append failed', { error: (err as Error).message });
-        this.timer ??= setTimeout(() => {
-          this.timer = null;
-          void this.flush();
-        }, 500);
+        error = err as Error;
       }
+      if (error === null) return;
+      this.buf = [...batch, ...this.buf];
+      if (this.buf.length > this.maxBuffered) {
+        this.dropped += this.buf.length - this.maxBuffered;
+        this.buf = this.buf.slice(-this.maxBuffered);
+      }
+      if (!(error instanceof SpoolFullError))
+        this.ctx.log('error', 'spool write failed; readings kept in memory', { error: error.message });
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, 500);
     })();
     await this.flushing;
     this.flushing = null;

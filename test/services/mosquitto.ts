@@ -13,6 +13,8 @@ export interface Broker {
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
+  /** rewrites the users file (a broker started with `users`) and has a running broker reload it (SIGHUP) */
+  setUsers(users: Record<string, string>): Promise<void>;
 }
 
 export interface BrokerOptions {
@@ -47,15 +49,18 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
   ];
   // as root, mosquitto drops to its own user, which cannot read a private temp dir: stay the caller instead
   if (process.getuid?.() === 0) lines.unshift('user root');
-  if (opts.users) {
-    const pw = path.join(dir, 'passwd');
+  const pw = path.join(dir, 'passwd');
+  const writeUsers = async (users: Record<string, string>) => {
     writeFileSync(
       pw,
-      Object.entries(opts.users)
+      Object.entries(users)
         .map(([u, p]) => `${u}:${p}`)
         .join('\n') + '\n',
     );
     await run('mosquitto_passwd', ['-U', pw]);
+  };
+  if (opts.users) {
+    await writeUsers(opts.users);
     lines.push('allow_anonymous false', `password_file ${pw}`);
   } else lines.push('allow_anonymous true');
   writeFileSync(conf, [...lines, ...(opts.extra ?? [])].join('\n') + '\n');
@@ -80,6 +85,11 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     dir,
     start,
     stop,
+    async setUsers(users) {
+      if (!opts.users) throw new Error('this broker was started without users');
+      await writeUsers(users);
+      child?.kill('SIGHUP');
+    },
     async destroy() {
       await stop();
       rmSync(dir, { recursive: true, force: true });

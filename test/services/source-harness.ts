@@ -5,6 +5,7 @@ import { DeadLetterFile } from '../../ingest/dead-letter.ts';
 import { EdgeProcessor } from '../../ingest/edge.ts';
 import { decodeReadings } from '../../ingest/influx/codec.ts';
 import type { Reading } from '../../ingest/influx/line-protocol.ts';
+import { Intake } from '../../ingest/intake.ts';
 import { Metrics } from '../../ingest/metrics.ts';
 import { Spool } from '../../ingest/spool/spool.ts';
 
@@ -19,11 +20,17 @@ export interface Harness {
 export async function sourceHarness(dir: string, units: Record<string, string>): Promise<Harness> {
   const spool = await Spool.open({ dir: path.join(dir, 'spool') });
   const logs: Harness['logs'] = [];
+  const edge = new EdgeProcessor(new Map(Object.entries(units)));
+  const metrics = sourceMetrics(new Metrics());
   const ctx: SourceContext = {
-    spool,
-    edge: new EdgeProcessor(new Map(Object.entries(units))),
+    intake: new Intake(spool, edge, {
+      onDurable: (per) => {
+        for (const [source, n] of per) metrics.readingsIn.inc({ source }, n);
+      },
+    }),
+    edge,
     deadLetter: new DeadLetterFile(path.join(dir, 'dead.jsonl')),
-    metrics: sourceMetrics(new Metrics()),
+    metrics,
     log: (level, msg, fields) => {
       logs.push({ level, msg, ...(fields ? { fields } : {}) });
     },
