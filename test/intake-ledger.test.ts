@@ -187,12 +187,15 @@ describe('collector intake: nothing acknowledged is lost', () => {
     await influx.stop();
     try {
       await publish('full', 0, N);
-      await waitFor('spool full and said so', async () => {
+      // /health says both: the spool is full, and InfluxDB has failed for longer than influxDegradedAfterMs
+      await waitFor('spool full and InfluxDB failing, said by /health', async () => {
         const h = await c.health();
-        return h.status === 'degraded' && h.reasons.some((r) => r.startsWith('spool full'));
+        return (
+          h.status === 'degraded' &&
+          h.reasons.some((r) => r.startsWith('spool full')) &&
+          h.reasons.some((r) => /InfluxDB writes failing/.test(r))
+        );
       });
-      const h = await c.health();
-      expect(h.reasons.some((r) => /InfluxDB writes failing/.test(r))).toBe(true);
       expect(await c.metric('plantkpi_spool_bytes')).toBeLessThanOrEqual(262144 + 64 * 1024);
     } finally {
       await influx.start();
