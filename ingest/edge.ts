@@ -57,8 +57,30 @@ function duration(s: number): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The last REMEMBER (time, value) pairs of one signal: a ring of times with a map for lookups. */
+class Recent {
+  private readonly values = new Map<number, number>();
+  private readonly times = new Float64Array(REMEMBER);
+  private next = 0;
+  private size = 0;
+
+  /** false when this exact (time, value) is remembered (a duplicate) */
+  add(timeMs: number, value: number): boolean {
+    const old = this.values.get(timeMs);
+    if (old === value) return false;
+    if (old === undefined) {
+      if (this.size === REMEMBER) this.values.delete(this.times[this.next]!);
+      else this.size++;
+      this.times[this.next] = timeMs;
+      this.next = (this.next + 1) % REMEMBER;
+    }
+    this.values.set(timeMs, value);
+    return true;
+  }
+}
+
 export class EdgeProcessor {
-  private readonly recent = new Map<string, Map<number, number>>();
+  private readonly recent = new Map<string, Recent>();
   private readonly factors = new Map<string, number>();
   private readonly window: ReadingWindow | undefined;
   private readonly now: () => number;
@@ -122,21 +144,18 @@ export class EdgeProcessor {
       }
       let seen = this.recent.get(r.signal);
       if (seen === undefined) {
-        seen = new Map();
+        seen = new Recent();
         this.recent.set(r.signal, seen);
       }
-      if (seen.get(r.timeMs) === value) {
+      if (!seen.add(r.timeMs, value)) {
         out.duplicates++;
         continue;
       }
-      seen.set(r.timeMs, value);
-      if (seen.size > REMEMBER) seen.delete(seen.keys().next().value!);
-      out.readings.push({
-        signal: r.signal,
-        timeMs: r.timeMs,
-        value,
-        ...(r.quality !== undefined ? { quality: r.quality } : {}),
-      });
+      out.readings.push(
+        r.quality !== undefined
+          ? { signal: r.signal, timeMs: r.timeMs, value, quality: r.quality }
+          : { signal: r.signal, timeMs: r.timeMs, value },
+      );
     }
     return out;
   }

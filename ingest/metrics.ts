@@ -30,12 +30,18 @@ export class Metrics {
 
   counter(name: string, help: string) {
     const f = this.family(name, help, 'counter');
+    const bound = new WeakMap<Labels, { labels: Labels; value: number }>();
     return {
       inc: (labels: Labels = {}, by = 1) => {
-        const k = key(labels);
-        const cur = f.values.get(k) ?? { labels, value: 0 };
+        // a caller that passes the same labels object each time (a source's hot path) skips building the key
+        let cur = bound.get(labels);
+        if (cur === undefined) {
+          const k = key(labels);
+          cur = f.values.get(k) ?? { labels, value: 0 };
+          f.values.set(k, cur);
+          bound.set(labels, cur);
+        }
         cur.value += by;
-        f.values.set(k, cur);
       },
       get: (labels: Labels = {}) => f.values.get(key(labels))?.value ?? 0,
     };

@@ -26,10 +26,30 @@ export function formatFloat(v: number): string {
   return String(v);
 }
 
+/** `reading,site=..,signal=.. value=` per site and signal, built once (signals are bounded by the plant config) */
+const prefixes = new Map<string, Map<string, string>>();
+
+function seriesPrefix(site: string, signal: string): string {
+  let bySignal = prefixes.get(site);
+  if (bySignal === undefined) {
+    bySignal = new Map();
+    prefixes.set(site, bySignal);
+  }
+  let p = bySignal.get(signal);
+  if (p === undefined) {
+    p = `${READING_MEASUREMENT},site=${escTag(site)},signal=${escTag(signal)} value=`;
+    if (bySignal.size < 100_000) bySignal.set(signal, p);
+  }
+  return p;
+}
+
+const GOOD = ',quality="Good" ';
+
 export function readingLine(site: string, r: Reading): string {
   // quality is always written: a re-sent point replaces every field, so an old status never lingers
-  const quality = `,quality="${escString(r.quality ?? 'Good')}"`;
-  return `${READING_MEASUREMENT},site=${escTag(site)},signal=${escTag(r.signal)} value=${formatFloat(r.value)}${quality} ${Math.round(r.timeMs)}`;
+  const quality =
+    r.quality === undefined || r.quality === 'Good' ? GOOD : `,quality="${escString(r.quality)}" `;
+  return `${seriesPrefix(site, r.signal)}${formatFloat(r.value)}${quality}${Math.round(r.timeMs)}`;
 }
 
 export interface LinePoint {

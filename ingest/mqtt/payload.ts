@@ -1,6 +1,7 @@
 /** Turning one MQTT message into raw readings: JSON mapping, Sparkplug B, or a plain number. */
 import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
+import { EARLIEST_MS, LATEST_MS } from '../edge.ts';
 import type { MqttSubscription } from './schema.ts';
 import { fillTemplate } from './topic.ts';
 
@@ -30,15 +31,34 @@ export interface RawReading {
   quality?: string;
 }
 
-/** `a.b[2].c` */
-export function getPath(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
+/** compiled paths: `a.b[2].c` -> ['a', 'b', 2, 'c'] (null: not a path) */
+const compiled = new Map<string, (string | number)[] | null>();
+
+function compilePath(path: string): (string | number)[] | null {
+  let steps = compiled.get(path);
+  if (steps !== undefined) return steps;
+  steps = [];
   for (const part of path.split('.')) {
     const m = /^([^[\]]*)((\[\d+\])*)$/.exec(part);
-    if (!m) return undefined;
-    if (m[1] !== '') cur = (cur as Record<string, unknown> | null)?.[m[1]!];
-    for (const idx of m[2]!.match(/\d+/g) ?? []) cur = (cur as unknown[] | null)?.[Number(idx)];
-    if (cur === undefined) return undefined;
+    if (!m) {
+      steps = null;
+      break;
+    }
+    if (m[1] !== '') steps.push(m[1]!);
+    for (const idx of m[2]!.match(/\d+/g) ?? []) steps.push(Number(idx));
+  }
+  if (compiled.size < 10_000) compiled.set(path, steps);
+  return steps;
+}
+
+/** `a.b[2].c` */
+export function getPath(obj: unknown, path: string): unknown {
+  const steps = compilePath(path);
+  if (steps === null) return undefined;
+  let cur: unknown = obj;
+  for (const step of steps) {
+    if (cur === null || cur === undefined) return undefined;
+    cur = (cur as Record<string | number, unknown>)[step];
   }
   return cur;
 }
@@ -120,7 +140,7 @@ export function parseTime(
   const n = jsonNumber(v, what, { booleans: null, numericStrings: o.numericStrings ?? 'dead-letter' });
   const ms = format === 'epoch-s' ? n * 1000 : format === 'epoch-us' ? n / 1000 : n;
   // 2000-01-01 .. 2100-01-01: anything else is a unit mistake
-  if (ms < 946_684_800_000 || ms > 4_102_444_800_000)
+  if (ms < EARLIEST_MS || ms > LATEST_MS)
     throw new PayloadError(`${what} ${n} is outside 2000..2100 as ${format}`);
   return Math.round(ms);
 }
@@ -152,8 +172,11 @@ export function decodeMessage(
     const raw = getPath(item, sub.valuePath);
     if (raw === undefined || raw === null) throw new PayloadError(`${where}no value at '${sub.valuePath}'`);
     let timeMs: number;
-    if (sub.timePath !== undefined && getPath(item, sub.timePath) !== undefined) {
-      timeMs = parseTime(getPath(item, sub.timePath), sub.timeFormat, {
+    const t = sub.timePath !== undefined ? getPath(item, sub.timePath) : undefined;
+    if (typeof t === 'number' && sub.timeFormat === 'epoch-ms' && t >= EARLIEST_MS && t <= LATEST_MS) {
+      timeMs = Math.round(t); // the common case, without building the messages of the checks below
+    } else if (t !== undefined) {
+      timeMs = parseTime(t, sub.timeFormat, {
         what: `${where}time at '${sub.timePath}'`,
         numericStrings: sub.numericStrings,
       });
@@ -173,17 +196,27 @@ export function decodeMessage(
     return {
       signal,
       timeMs,
-      value: jsonNumber(raw, `${where}value at '${sub.valuePath}'`, sub),
+      value:
+        typeof raw === 'number' && Number.isFinite(raw)
+          ? raw
+          : jsonNumber(raw, `${where}value at '${sub.valuePath}'`, sub),
       ...(typeof quality === 'string' ? { quality } : {}),
     };
   });
 }
 
+/** signal ids filled from a topic's captures (the MQTT source reuses the captures object of a topic it has seen) */
+const filled = new WeakMap<Record<string, string>, string>();
+
 function signalOf(sub: MqttSubscription, captures: Record<string, string>): string {
   if (sub.signal === undefined)
     throw new PayloadError('the subscription names no signal (signal or signalPath)');
+  const known = filled.get(captures);
+  if (known !== undefined) return known;
   try {
-    return fillTemplate(sub.signal, captures);
+    const signal = fillTemplate(sub.signal, captures);
+    filled.set(captures, signal);
+    return signal;
   } catch (err) {
     throw new PayloadError((err as Error).message);
   }

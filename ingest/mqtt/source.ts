@@ -14,8 +14,17 @@ import { decodeMessage } from './payload.ts';
 import type { MqttSourceConfig } from './schema.ts';
 import { parseTopicTemplate, type TopicTemplate } from './topic.ts';
 
+interface Sub {
+  template: TopicTemplate;
+  sub: MqttSourceConfig['subscriptions'][number];
+}
+
 export class MqttSource {
-  private readonly subs: { template: TopicTemplate; sub: MqttSourceConfig['subscriptions'][number] }[];
+  private readonly subs: Sub[];
+  private readonly routes = new Map<
+    string,
+    { hit: Sub | undefined; captures: Record<string, string> | null }
+  >();
   private readonly conns: MqttConnection[] = [];
   /** Sparkplug alias -> metric name, per edge node topic prefix */
   private readonly aliases = new Map<string, Map<number, string>>();
@@ -99,19 +108,29 @@ export class MqttSource {
     };
   }
 
+  /** The first subscription whose template matches the topic, and its captures; remembered per topic. */
+  private route(topic: string): { hit: Sub | undefined; captures: Record<string, string> | null } {
+    let r = this.routes.get(topic);
+    if (r !== undefined) return r;
+    r = { hit: undefined, captures: null };
+    for (const s of this.subs) {
+      const captures = s.template.match(topic);
+      if (captures !== null) {
+        r = { hit: s, captures };
+        break;
+      }
+    }
+    // topics are bounded by the plant's meters; a flood of distinct topics only costs the cache its use
+    if (this.routes.size >= 100_000) this.routes.clear();
+    this.routes.set(topic, r);
+    return r;
+  }
+
   /** Decodes one message and hands its readings to the intake; returns what its acknowledgement waits for. */
   receive(topic: string, payload: Buffer): Durable {
     const m = this.ctx.metrics;
     m.messagesIn.inc(this.labels);
-    let hit: (typeof this.subs)[number] | undefined;
-    let captures: Record<string, string> | null = null;
-    for (const s of this.subs) {
-      captures = s.template.match(topic);
-      if (captures !== null) {
-        hit = s;
-        break;
-      }
-    }
+    const { hit, captures } = this.route(topic);
     if (hit === undefined || captures === null) {
       return this.deadLetter(
         topic,
