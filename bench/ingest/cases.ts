@@ -6,7 +6,7 @@ import type { InfluxServer } from '../../test/services/influxd.ts';
 import type { Broker } from '../../test/services/mosquitto.ts';
 import { type CollectorProcess, mqttConfig, startCollector } from './collector.ts';
 import type { ProcStats } from './proc.ts';
-import { publishAll, publishProbe, writePublisherFiles } from './publish.ts';
+import { clearSession, publishAll, publishProbe, writePublisherFiles } from './publish.ts';
 import { countReadings, watchArrival } from './stored.ts';
 
 export interface Bench {
@@ -131,6 +131,7 @@ export async function mqttLive(b: Bench, run: number, fsync: boolean): Promise<M
       return mqttFigures(n, stored, s0, s1, rate, pubSeconds);
     } finally {
       await col.stop();
+      await clearSession(b.broker.port, `bench-${db}`);
     }
   });
 }
@@ -167,6 +168,7 @@ export async function mqttBacklog(b: Bench, run: number): Promise<MqttRun> {
       };
     } finally {
       await col.stop();
+      await clearSession(b.broker.port, `bench-${db}`);
     }
   });
 }

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Bench } from './cases.ts';
-import { publishAll, publishProbe, writePublisherFiles } from './publish.ts';
+import { clearSession, publishAll, publishProbe, writePublisherFiles } from './publish.ts';
 
 interface Sub {
   /** resolves when `count` messages have arrived (performance.now() of the first and of the last) */
@@ -76,6 +76,7 @@ export async function ceilingLive(b: Bench, run: number): Promise<number> {
   const publishing = publishAll(b.broker.port, name, files);
   const t = await sub.done;
   await publishing;
+  await clearSession(b.broker.port, `bench-sub-${name}`);
   return b.messages / ((t.lastMs - t.firstMs) / 1000);
 }
 
@@ -90,6 +91,7 @@ export async function ceilingBacklog(b: Bench, run: number): Promise<number> {
   await publishAll(b.broker.port, name, files);
   const sub = mosquittoSub(b.broker.port, id, b.messages);
   const t = await sub.done;
+  await clearSession(b.broker.port, id);
   return b.messages / ((t.lastMs - sub.spawnedMs) / 1000);
 }
 

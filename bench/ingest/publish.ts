@@ -78,3 +78,23 @@ export function publishProbe(port: number, name: string): Promise<void> {
   const body = JSON.stringify({ v: 1, ts: Date.now() - 3600e3 });
   return mosquittoPub(port, `bench-probe-${name}`, 'plant/M-4/energy', ['-m', body]);
 }
+
+/**
+ * Ends a persistent session left by a case (a collector's or the ceiling's subscriber): a clean-session connection
+ * with the same client id makes the broker drop it, so later cases' messages are not queued for it as well.
+ */
+export function clearSession(port: number, clientId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      'mosquitto_sub',
+      ['-h', '127.0.0.1', '-p', String(port), '-i', clientId, '-t', 'bench/session-cleared', '-E'],
+      { stdio: 'ignore' },
+    );
+    const timer = setTimeout(() => child.kill('SIGTERM'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('error', () => resolve());
+  });
+}
