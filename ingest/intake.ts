@@ -178,6 +178,9 @@ export class Intake {
         this.opts.onFailed?.(error, next.readings.length);
         next.settle(error);
       }
+      // the edge has forgotten everything seen so far, so no later duplicate can refer to a failed group: a message
+      // without readings (a Sparkplug birth of skipped metrics) must not wait for one and fail again forever
+      this.newest = DURABLE;
       return;
     }
     g.settle(null);
