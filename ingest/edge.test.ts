@@ -25,6 +25,18 @@ describe('edge processing', () => {
     expect(again.duplicates).toBe(1);
     expect(e.process([{ signal: 'E-1', timeMs: T, value: 2 }], b).readings).toHaveLength(1);
   });
+  it('remembers the last 16 readings of each signal: a redelivered burst is dropped, an older copy passes', () => {
+    const e = edge();
+    const b = { scale: 1, offset: 0 };
+    const burst = (n: number) =>
+      [...Array(n).keys()].map((i) => ({ signal: 'E-1', timeMs: T + i * 1000, value: i }));
+    expect(e.process(burst(20), b).readings).toHaveLength(20);
+    const again = e.process(burst(20).slice(8), b); // the last 12 again
+    expect(again.duplicates).toBe(12);
+    const older = e.process(burst(2), b); // beyond the 16 remembered: written again, overwriting itself
+    expect(older.readings.map((r) => r.value)).toEqual([0, 1]);
+    expect(e.process([{ signal: 'P-1', timeMs: T, value: 0 }], b).readings).toHaveLength(1); // per signal
+  });
   it('rejects unknown signals and impossible units with a reason, keeps the rest', () => {
     const r = edge().process(
       [

@@ -45,8 +45,11 @@ export interface EdgeOptions {
 export const EARLIEST_MS = Date.UTC(2000, 0, 1);
 export const LATEST_MS = Date.UTC(2100, 0, 1);
 
-/** readings remembered per signal for duplicate detection */
-const REMEMBER = 256;
+/**
+ * readings remembered per signal for duplicate detection: enough for a redelivered burst, small enough for 20,000
+ * OPC UA items (an older duplicate is written again, and overwrites itself in InfluxDB)
+ */
+const REMEMBER = 16;
 
 /** 2592000 -> "30 days", 600 -> "600 s" */
 function duration(s: number): string {
@@ -57,24 +60,25 @@ function duration(s: number): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The last REMEMBER (time, value) pairs of one signal: a ring of times with a map for lookups. */
+/** The last REMEMBER (time, value) pairs of one signal, in a ring scanned from the newest. */
 class Recent {
-  private readonly values = new Map<number, number>();
-  private readonly times = new Float64Array(REMEMBER);
+  private readonly times = new Float64Array(REMEMBER).fill(Number.NaN);
+  private readonly values = new Float64Array(REMEMBER);
   private next = 0;
-  private size = 0;
 
   /** false when this exact (time, value) is remembered (a duplicate) */
   add(timeMs: number, value: number): boolean {
-    const old = this.values.get(timeMs);
-    if (old === value) return false;
-    if (old === undefined) {
-      if (this.size === REMEMBER) this.values.delete(this.times[this.next]!);
-      else this.size++;
-      this.times[this.next] = timeMs;
-      this.next = (this.next + 1) % REMEMBER;
+    for (let k = 1; k <= REMEMBER; k++) {
+      const i = (this.next - k + REMEMBER) % REMEMBER;
+      if (this.times[i] === timeMs) {
+        if (this.values[i] === value) return false;
+        this.values[i] = value; // the same time with another value: a correction, remembered as the latest
+        return true;
+      }
     }
-    this.values.set(timeMs, value);
+    this.times[this.next] = timeMs;
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % REMEMBER;
     return true;
   }
 }

@@ -51,6 +51,8 @@ export class OpcuaSource {
   /** sessions created so far (1 = never re-created) */
   sessionsCreated = 0;
   private sinceMs = Date.now();
+  /** one labels object for the counters, so they find their series without building its key */
+  private readonly labels: { source: string };
   private lastError: string | null = null;
 
   constructor(
@@ -58,6 +60,7 @@ export class OpcuaSource {
     private readonly ctx: SourceContext,
   ) {
     this.writer = new SpoolWriter(ctx, cfg.id, cfg.maxBufferedReadings);
+    this.labels = { source: cfg.id };
   }
 
   get id(): string {
@@ -310,7 +313,7 @@ export class OpcuaSource {
         void mi.terminate().catch(() => {});
         return;
       }
-      this.ctx.metrics.messagesIn.inc({ source: this.id });
+      this.ctx.metrics.messagesIn.inc(this.labels);
       const value = numeric(dv.value?.value);
       const time = dv.sourceTimestamp ?? dv.serverTimestamp;
       if (value === null || time === null) return; // a status without a value (e.g. Bad) carries no reading

@@ -13,18 +13,21 @@ export class SpoolWriter {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   dropped = 0;
+  private readonly labels: { source: string };
 
   constructor(
     private readonly ctx: SourceContext,
     private readonly source: string,
     private readonly maxBuffered: number,
     private readonly flushIntervalMs = 100,
-  ) {}
+  ) {
+    this.labels = { source };
+  }
 
   add(raw: RawReading, binding: EdgeBinding): void {
     const res = this.ctx.edge.process([raw], binding);
     for (const r of res.rejected) {
-      this.ctx.metrics.deadLettered.inc({ source: this.source });
+      this.ctx.metrics.deadLettered.inc(this.labels);
       void this.ctx.deadLetter.write({
         source: this.source,
         origin: raw.signal,
@@ -32,7 +35,7 @@ export class SpoolWriter {
         payload: JSON.stringify(raw),
       });
     }
-    if (res.duplicates) this.ctx.metrics.duplicates.inc({ source: this.source }, res.duplicates);
+    if (res.duplicates) this.ctx.metrics.duplicates.inc(this.labels, res.duplicates);
     this.buf.push(...res.readings);
     if (this.buf.length > this.maxBuffered) {
       const n = this.buf.length - this.maxBuffered;
