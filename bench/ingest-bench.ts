@@ -58,7 +58,7 @@ const tmp = tempDir('plantkpi-bench-ingest-');
 // unacknowledged as the broker's per-client window lets through: mosquitto's max_inflight_messages (the fixture's
 // 100) would cap each commit at 100 messages. 1000 lets a group commit fill up. The window binds clients that
 // advertise no MQTT 5 Receive Maximum (the collector's MQTT 5 Receive Maximum, where set, replaces it).
-const broker = await startMosquitto({ maxInflight: 1000 });
+const broker = await startMosquitto({ maxInflight: 1000, autosaveIntervalS: 1800 });
 const influx = await startInflux();
 const bench: Bench = { influx, broker, dir: tmp.dir, messages: MESSAGES };
 const table = new Table();
