@@ -5,13 +5,13 @@
  * Usage: npm run bench:month [-- --meters 2000]
  */
 import { parseArgs } from 'node:util';
-import { V1WriteTarget } from '../ingest/influx/targets.ts';
 import { exportMonth } from '../kpi/export/month.ts';
 import { configHash } from '../kpi/jobs/plan.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { InfluxKpiSink } from '../kpi/sink.ts';
 import { InfluxStore } from '../store/influx/store.ts';
+import { V1WriteTarget } from '../store/influx/targets.ts';
 import { tempDir } from '../test/helpers.ts';
 import { startInflux } from '../test/services/influxd.ts';
 import { parsePeriod } from '../transforms/periods.ts';

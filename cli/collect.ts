@@ -1,9 +1,9 @@
 /** `plantkpi collect` and `plantkpi opcua browse`: the long-running collector and the OPC UA address-space lister. */
 import { loadPlantConfig } from '../config/load.ts';
+import { checkSecrets } from '../config/secrets.ts';
 import { startCollector } from '../ingest/collector.ts';
 import { jsonLog } from '../ingest/context.ts';
 import { browseServer } from '../ingest/opcua/browse.ts';
-import { checkSecrets } from '../ingest/secrets.ts';
 import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
 
 export async function cmdCollect(o: Parsed, io: Io): Promise<number> {

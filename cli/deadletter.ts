@@ -8,10 +8,10 @@
  */
 import path from 'node:path';
 import { loadPlantConfig } from '../config/load.ts';
-import { makeWriteTarget } from '../ingest/influx/make-target.ts';
+import { SecretError } from '../config/secrets.ts';
 import { InfluxReadingTarget } from '../ingest/influx/reading-target.ts';
 import { replayRefused } from '../ingest/influx/replay.ts';
-import { SecretError } from '../ingest/secrets.ts';
+import { makeWriteTarget } from '../store/influx/make-target.ts';
 import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
 
 export const DEFAULT_REFUSED_FILE = 'influx-refused.jsonl';

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadPlantConfig } from '../config/load.ts';
 import { ConfigError, formatProblems } from '../config/problems.ts';
 import { plantJsonSchema } from '../config/schema.ts';
-import { SecretError } from '../ingest/secrets.ts';
+import { SecretError } from '../config/secrets.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { PeriodError } from '../transforms/periods.ts';
 import { cmdDemo, cmdImport, cmdKpi, cmdReference } from './commands.ts';

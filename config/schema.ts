@@ -4,9 +4,11 @@
  * Semantic checks that need the whole document (references, shares, overlaps) live in validate.ts.
  */
 import { z } from 'zod';
-import { CollectorSchema, InfluxSchema, SpoolSchema } from '../ingest/influx/schema.ts';
+import { CollectorSchema } from '../ingest/collector-schema.ts';
 import { SourcesSchema } from '../ingest/schemas.ts';
+import { SpoolSchema } from '../ingest/spool/schema.ts';
 import { JobsSchema } from '../kpi/jobs/schema.ts';
+import { InfluxSchema } from '../store/influx/schema.ts';
 import { isIsoDateOrDateTime } from './time.ts';
 
 /** An identifier: letters, digits and `_ . : -`, as used in tags and file names. */

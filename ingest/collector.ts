@@ -6,13 +6,13 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { PlantConfig } from '../config/schema.ts';
+import { pointLine } from '../store/influx/line-protocol.ts';
+import { makeWriteTarget } from '../store/influx/make-target.ts';
 import type { SeriesStore } from '../store/port.ts';
 import { jsonLog, type Log, sourceMetrics } from './context.ts';
 import { DeadLetterFile } from './dead-letter.ts';
 import { EdgeProcessor } from './edge.ts';
 import { Forwarder } from './influx/forwarder.ts';
-import { pointLine } from './influx/line-protocol.ts';
-import { makeWriteTarget } from './influx/make-target.ts';
 import { InfluxReadingTarget, type ReadingTarget, StoreReadingTarget } from './influx/reading-target.ts';
 import { Intake } from './intake.ts';
 import { Metrics } from './metrics.ts';

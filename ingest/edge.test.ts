@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CollectorSchema } from './collector-schema.ts';
 import { EdgeProcessor } from './edge.ts';
-import { CollectorSchema } from './influx/schema.ts';
 
 const edge = () =>
   new EdgeProcessor(

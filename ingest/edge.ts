@@ -3,8 +3,9 @@
  * signal's declared unit, and dropping exact duplicates (the same signal, source time and value again, as QoS 1
  * redelivery and OPC UA republish cause). Everything else belongs to transforms/ and kpi/.
  */
+
+import type { Reading } from '../store/influx/line-protocol.ts';
 import { unitFactor } from '../transforms/units.ts';
-import type { Reading } from './influx/line-protocol.ts';
 
 export interface EdgeBinding {
   scale: number;

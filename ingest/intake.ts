@@ -5,9 +5,10 @@
  * counts them. When one group fails, every later group that was waiting fails with it, so that acknowledgements
  * given in arrival order never run ahead of a lost write.
  */
+
+import type { Reading } from '../store/influx/line-protocol.ts';
 import type { EdgeProcessor } from './edge.ts';
 import { encodeReadings } from './influx/codec.ts';
-import type { Reading } from './influx/line-protocol.ts';
 import { type Spool, SpoolFullError } from './spool/spool.ts';
 
 export type GroupState = 'open' | 'writing' | 'ok' | 'failed';

@@ -7,9 +7,9 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pointLine } from '../ingest/influx/line-protocol.ts';
-import type { WriteTarget } from '../ingest/influx/targets.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import { pointLine } from '../store/influx/line-protocol.ts';
+import type { WriteTarget } from '../store/influx/targets.ts';
 import type { PeriodResult } from './rows.ts';
 
 export interface KpiSink {

@@ -5,12 +5,12 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
-import { V1WriteTarget } from '../ingest/influx/targets.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { demoSummary } from '../sim/demo/summary.ts';
 import { EmbeddedStore } from '../store/embedded/store.ts';
 import { InfluxStore } from '../store/influx/store.ts';
+import { V1WriteTarget } from '../store/influx/targets.ts';
 import { cli, ROOT, tempDir } from './helpers.ts';
 import { startInflux } from './services/influxd.ts';
 import { startMosquitto } from './services/mosquitto.ts';

@@ -10,14 +10,20 @@
  * `stats.failingSinceMs` is set at the first failure in a row and cleared by the next delivered batch; /health
  * turns it into "degraded" after collector.influxDegradedAfterMs.
  */
+
+import type { Reading } from '../../store/influx/line-protocol.ts';
+import { deliver } from '../../store/influx/partial.ts';
+import {
+  asWriteError,
+  type RefusedPoint,
+  WriteError,
+  type WriteErrorKind,
+} from '../../store/influx/write-error.ts';
 import { DeadLetterFile } from '../dead-letter.ts';
 import { Backoff } from '../retry/backoff.ts';
 import type { Spool, SpoolBatch } from '../spool/spool.ts';
 import { decodeReadings } from './codec.ts';
-import type { Reading } from './line-protocol.ts';
-import { deliver } from './partial.ts';
 import type { ReadingTarget } from './reading-target.ts';
-import { asWriteError, type RefusedPoint, WriteError, type WriteErrorKind } from './write-error.ts';
 
 export interface ForwarderOptions {
   spool: Spool;

@@ -2,9 +2,10 @@
  * Where the forwarder delivers readings: InfluxDB (as line protocol, through a v1 or v2 write target), or any
  * store behind the store port (the embedded one, when no InfluxDB is configured).
  */
+
+import { type Reading, readingLine } from '../../store/influx/line-protocol.ts';
+import type { WriteTarget } from '../../store/influx/targets.ts';
 import type { SeriesStore } from '../../store/port.ts';
-import { type Reading, readingLine } from './line-protocol.ts';
-import type { WriteTarget } from './targets.ts';
 
 export interface ReadingTarget {
   /** for logs, without secrets */

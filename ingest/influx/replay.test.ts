@@ -2,11 +2,11 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Reading } from '../../store/influx/line-protocol.ts';
+import { WriteError } from '../../store/influx/write-error.ts';
 import { tempDir } from '../../test/helpers.ts';
-import type { Reading } from './line-protocol.ts';
 import type { ReadingTarget } from './reading-target.ts';
 import { replayRefused } from './replay.ts';
-import { WriteError } from './write-error.ts';
 
 const tmp = tempDir('plantkpi-replay-');
 afterAll(() => tmp.cleanup());

@@ -11,11 +11,11 @@
  */
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { Reading } from '../../store/influx/line-protocol.ts';
+import { deliver } from '../../store/influx/partial.ts';
+import { asWriteError, type WriteError } from '../../store/influx/write-error.ts';
 import type { RefusedEntry } from './forwarder.ts';
-import type { Reading } from './line-protocol.ts';
-import { deliver } from './partial.ts';
 import type { ReadingTarget } from './reading-target.ts';
-import { asWriteError, type WriteError } from './write-error.ts';
 
 export interface ReplayOptions {
   /** readings per write (influx.batchLines) */

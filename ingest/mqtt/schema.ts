@@ -1,6 +1,6 @@
 /** Config of the MQTT source kind (one broker connection, several subscriptions). */
 import { z } from 'zod';
-import { SecretRef } from '../secrets.ts';
+import { SecretRef } from '../../config/secrets.ts';
 
 export const EdgeFields = {
   /** raw * scale + offset, before unit conversion */

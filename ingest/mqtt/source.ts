@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
+import { resolveSecret } from '../../config/secrets.ts';
 import type { SourceContext, SourceStatus } from '../context.ts';
 import { DURABLE, type Durable, durableOf } from '../intake.ts';
-import { resolveSecret } from '../secrets.ts';
 import { MqttConnection } from './connection.ts';
 import { decodeMessage } from './payload.ts';
 import type { MqttSourceConfig } from './schema.ts';

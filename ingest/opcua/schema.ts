@@ -1,7 +1,7 @@
 /** Config of the OPC UA source kind (one server endpoint, its monitored items). */
 import { z } from 'zod';
+import { SecretRef } from '../../config/secrets.ts';
 import { EdgeFields } from '../mqtt/schema.ts';
-import { SecretRef } from '../secrets.ts';
 
 export const OpcuaItemSchema = z.object({
   signal: z.string().min(1),

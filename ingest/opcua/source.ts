@@ -25,9 +25,9 @@ import {
   type UserIdentityInfo,
   UserTokenType,
 } from 'node-opcua';
+import { resolveSecret } from '../../config/secrets.ts';
 import type { SourceContext, SourceStatus } from '../context.ts';
 import { Backoff } from '../retry/backoff.ts';
-import { resolveSecret } from '../secrets.ts';
 import type { OpcuaItem, OpcuaSourceConfig } from './schema.ts';
 import { SpoolWriter } from './spool-writer.ts';
 

@@ -3,9 +3,10 @@
  * intake every flushIntervalMs, where they join the MQTT sources' commit group (one write and one fsync for all). While the spool is full the buffer holds up to
  * maxBuffered readings; beyond that the oldest are dropped and counted (plantkpi_dropped_readings_total).
  */
+
+import type { Reading } from '../../store/influx/line-protocol.ts';
 import type { SourceContext } from '../context.ts';
 import type { EdgeBinding, RawReading } from '../edge.ts';
-import type { Reading } from '../influx/line-protocol.ts';
 import { SpoolFullError } from '../spool/spool.ts';
 
 export class SpoolWriter {

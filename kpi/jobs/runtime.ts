@@ -1,11 +1,11 @@
 /** What a worker or scheduler process needs, built from the plant config: Redis, the store, the KPI sink. */
 import { Redis } from 'ioredis';
 import type { PlantConfig } from '../../config/schema.ts';
-import { makeWriteTarget } from '../../ingest/influx/make-target.ts';
-import type { WriteTarget } from '../../ingest/influx/targets.ts';
-import { resolveSecret } from '../../ingest/secrets.ts';
+import { resolveSecret } from '../../config/secrets.ts';
 import { EmbeddedStore } from '../../store/embedded/store.ts';
+import { makeWriteTarget } from '../../store/influx/make-target.ts';
 import { InfluxStore } from '../../store/influx/store.ts';
+import type { WriteTarget } from '../../store/influx/targets.ts';
 import type { SeriesStore } from '../../store/port.ts';
 import { compilePlant, type Plant } from '../plant.ts';
 import { FileKpiSink, InfluxKpiSink, type KpiSink } from '../sink.ts';

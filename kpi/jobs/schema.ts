@@ -1,6 +1,6 @@
 /** Config of the scheduled KPI jobs (BullMQ on Redis) and of the monthly export. */
 import { z } from 'zod';
-import { SecretRef } from '../../ingest/secrets.ts';
+import { SecretRef } from '../../config/secrets.ts';
 
 export const JobsSchema = z
   .object({

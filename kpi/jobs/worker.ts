@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import { ConfigError } from '../../config/problems.ts';
-import { pointLine } from '../../ingest/influx/line-protocol.ts';
+import { pointLine } from '../../store/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import { exportMonth } from '../export/month.ts';
 import { DataError } from '../plant.ts';

@@ -1,10 +1,10 @@
 /** The same store contract against a real private InfluxDB 1.x: through v1 and through the v2 API in front of it. */
 import { afterAll, beforeAll } from 'vitest';
-import { V1WriteTarget, V2WriteTarget } from '../../ingest/influx/targets.ts';
 import { type InfluxServer, startInflux } from '../../test/services/influxd.ts';
 import { startV2Compat, type V2Compat } from '../../test/services/v2-compat.ts';
 import { storeContract } from '../contract.ts';
 import { InfluxStore } from './store.ts';
+import { V1WriteTarget, V2WriteTarget } from './targets.ts';
 
 let influx: InfluxServer;
 let compat: V2Compat;

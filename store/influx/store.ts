@@ -3,9 +3,10 @@
  * v1-compatible endpoint (with a DBRP mapping and a token), and 3.x likewise. Writes go through a WriteTarget
  * (v1 /write or the v2 write API). Responses are read in chunks, so a long range never sits in one JSON document.
  */
-import { readingLine } from '../../ingest/influx/line-protocol.ts';
-import type { WriteTarget } from '../../ingest/influx/targets.ts';
+
 import type { AggregateReads, Around, Point, Sample, Series, SeriesStore } from '../port.ts';
+import { readingLine } from './line-protocol.ts';
+import type { WriteTarget } from './targets.ts';
 
 export interface InfluxQueryOptions {
   url: string;

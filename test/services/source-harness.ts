@@ -4,10 +4,10 @@ import { type LogLevel, type SourceContext, sourceMetrics } from '../../ingest/c
 import { DeadLetterFile } from '../../ingest/dead-letter.ts';
 import { EdgeProcessor } from '../../ingest/edge.ts';
 import { decodeReadings } from '../../ingest/influx/codec.ts';
-import type { Reading } from '../../ingest/influx/line-protocol.ts';
 import { Intake } from '../../ingest/intake.ts';
 import { Metrics } from '../../ingest/metrics.ts';
 import { Spool } from '../../ingest/spool/spool.ts';
+import type { Reading } from '../../store/influx/line-protocol.ts';
 
 export interface Harness {
   ctx: SourceContext;

@@ -1,5 +1,5 @@
 /** The write target the config asks for, with its secrets resolved from the environment or files. */
-import { resolveSecret } from '../secrets.ts';
+import { resolveSecret } from '../../config/secrets.ts';
 import type { InfluxConfig } from './schema.ts';
 import { V1WriteTarget, V2WriteTarget, type WriteTarget } from './targets.ts';
 
