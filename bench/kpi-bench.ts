@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { compilePlant } from '../kpi/plant.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { EmbeddedStore } from '../store/embedded/store.ts';
-import type { Point } from '../store/port.ts';
+import type { Reading } from '../store/port.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 import { AREAS, syntheticPlant } from './synthetic-plant.ts';
 
@@ -32,7 +32,7 @@ const n = Math.round((month.endMs - month.startMs) / MIN) + 1;
 const t0 = performance.now();
 const reuse = values.reuse === true && (await store.signals()).length === ids.length;
 for (let i = 0; i < (reuse ? 0 : ids.length); i += 20) {
-  const batch: Point[] = [];
+  const batch: Reading[] = [];
   for (const signal of ids.slice(i, i + 20)) {
     let v = 0;
     for (let k = 0; k < n; k++) {

@@ -7,7 +7,7 @@ import { importCsvFile } from '../ingest/csv/import.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { type LabelNames, labelNames, type PeriodResult } from '../kpi/rows.ts';
 import { runPeriod } from '../kpi/run.ts';
-import { EmbeddedStore } from '../store/embedded/store.ts';
+import { openStore } from '../store/open.ts';
 import { PeriodError, parsePeriod } from '../transforms/periods.ts';
 import { compareWithExpected } from './expected.ts';
 import { formatResults } from './format.ts';
@@ -26,7 +26,7 @@ export async function cmdImport(o: Parsed, io: Io): Promise<number> {
   const file = o.positionals[0];
   if (file === undefined) throw new UsageError('import needs a CSV FILE');
   const { config } = loadPlantConfig(need(o, 'config'));
-  const store = await EmbeddedStore.open(o.values.data ?? DEFAULT_DATA);
+  const store = await openStore(config, o.values.data ?? DEFAULT_DATA);
   try {
     const report = await importCsvFile(file, store, {
       defaultTimeZone: config.site.timeZone,
@@ -63,7 +63,7 @@ export async function cmdKpi(o: Parsed): Promise<{ results: PeriodResult[]; name
     if (err instanceof PeriodError) throw new UsageError(err.message);
     throw err;
   }
-  const store = await EmbeddedStore.open(o.values.data ?? DEFAULT_DATA);
+  const store = await openStore(config, o.values.data ?? DEFAULT_DATA);
   try {
     return { results: [await runPeriod(store, plant, p)], names: labelNames(config) };
   } catch (err) {

@@ -9,9 +9,8 @@
 import path from 'node:path';
 import { loadPlantConfig } from '../config/load.ts';
 import { SecretError } from '../config/secrets.ts';
-import { InfluxReadingTarget } from '../ingest/influx/reading-target.ts';
 import { replayRefused } from '../ingest/influx/replay.ts';
-import { makeWriteTarget } from '../store/influx/make-target.ts';
+import { openInfluxStore } from '../store/open.ts';
 import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
 
 export const DEFAULT_REFUSED_FILE = 'influx-refused.jsonl';
@@ -35,15 +34,14 @@ export async function cmdDeadletter(args: string[], io: Io, parse: (a: string[])
     throw new CliError(`${configFile} has no influx section: there is no InfluxDB to replay into`);
   }
   const file = refusedFile(o.values.file, config.collector.deadLetterDir);
-  let lines: ReturnType<typeof makeWriteTarget>;
+  let target: ReturnType<typeof openInfluxStore>;
   try {
-    lines = makeWriteTarget(config.influx);
+    target = openInfluxStore(config.influx, config.site.id);
   } catch (err) {
     // a secret not set is the config's problem (main reports it); a v2 config without token, org or bucket too
     if (err instanceof SecretError) throw err;
     throw new CliError((err as Error).message);
   }
-  const target = new InfluxReadingTarget(lines, config.site.id);
   let r: Awaited<ReturnType<typeof replayRefused>>;
   try {
     r = await replayRefused(file, target, { batchLines: config.influx.batchLines });

@@ -144,7 +144,7 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
     throw new UsageError(`--period must be a month, e.g. 2026-10 (got '${period}')`);
   const { compilePlant } = await import('../kpi/plant.ts');
   const { configHash } = await import('../kpi/jobs/plan.ts');
-  const { EmbeddedStore } = await import('../store/embedded/store.ts');
+  const { openStore } = await import('../store/open.ts');
   const plant = compilePlant(config);
   let p: ReturnType<typeof parsePeriod>;
   try {
@@ -154,9 +154,7 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
     throw err;
   }
   if (p.kind !== 'month') throw new UsageError(`--period must be a month, e.g. 2026-10 (got '${period}')`);
-  const store = config.influx
-    ? await openRuntimeStore(config, o.values.data ?? DEFAULT_DATA)
-    : await EmbeddedStore.open(o.values.data ?? DEFAULT_DATA);
+  const store = await openStore(config, o.values.data ?? DEFAULT_DATA);
   try {
     const result = await runPeriod(store, plant, p);
     const dir = o.values.out ?? config.jobs.exportDir;
@@ -168,10 +166,4 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
     await store.close();
   }
   return EXIT.ok;
-}
-
-async function openRuntimeStore(config: Parameters<typeof openRuntime>[0], data: string) {
-  const rt = await openRuntime(config, data);
-  rt.connection.disconnect();
-  return rt.store;
 }

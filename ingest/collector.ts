@@ -7,13 +7,12 @@ import http from 'node:http';
 import path from 'node:path';
 import type { PlantConfig } from '../config/schema.ts';
 import { pointLine } from '../store/influx/line-protocol.ts';
-import { makeWriteTarget } from '../store/influx/make-target.ts';
-import type { SeriesStore } from '../store/port.ts';
+import { openInfluxStore } from '../store/open.ts';
+import { hasLineWrites, type ReadingWriter } from '../store/port.ts';
 import { jsonLog, type Log, sourceMetrics } from './context.ts';
 import { DeadLetterFile } from './dead-letter.ts';
 import { EdgeProcessor } from './edge.ts';
 import { Forwarder } from './influx/forwarder.ts';
-import { InfluxReadingTarget, type ReadingTarget, StoreReadingTarget } from './influx/reading-target.ts';
 import { Intake } from './intake.ts';
 import { Metrics } from './metrics.ts';
 import { createSources, type Source } from './sources.ts';
@@ -32,7 +31,7 @@ export interface Collector {
 
 export interface CollectorOptions {
   /** where readings go when the config has no influx section (the demo's embedded store) */
-  store?: SeriesStore;
+  store?: ReadingWriter;
 }
 
 export async function startCollector(
@@ -40,17 +39,16 @@ export async function startCollector(
   log: Log = jsonLog(),
   opts: CollectorOptions = {},
 ): Promise<Collector> {
-  let target: ReadingTarget;
-  if (config.influx) target = new InfluxReadingTarget(makeWriteTarget(config.influx), config.site.id);
-  else if (opts.store) target = new StoreReadingTarget(opts.store, 'embedded store');
-  else throw new Error('the plant config has no influx section: the collector needs somewhere to write');
+  const store = config.influx ? openInfluxStore(config.influx, config.site.id) : opts.store;
+  if (store === undefined)
+    throw new Error('the plant config has no influx section: the collector needs somewhere to write');
   const metrics = new Metrics();
   const sm = sourceMetrics(metrics);
   const spool = await Spool.open(config.spool);
   const deadDir = config.collector.deadLetterDir;
   const forwarder = new Forwarder({
     spool,
-    target,
+    store,
     deadLetterFile: path.join(deadDir, 'influx-refused.jsonl'),
     maxLines: config.influx?.batchLines ?? 5000,
     flushIntervalMs: config.influx?.flushIntervalMs ?? 1000,
@@ -143,7 +141,7 @@ export async function startCollector(
         dropped: s.droppedRecords,
       },
       influx: {
-        target: target.description,
+        target: store.description,
         written: f.linesWritten,
         lastError: f.lastError,
         failingSinceMs: f.failingSinceMs,
@@ -187,13 +185,13 @@ export async function startCollector(
       timeMs: Date.now(),
     });
     // only to InfluxDB (the boards' data source); InfluxDB away: the next report will tell
-    if (target instanceof InfluxReadingTarget) target.lines.write([line]).catch(() => {});
+    if (hasLineWrites(store)) store.writeLines([line]).catch(() => {});
   }, config.collector.selfReportMs);
   selfReport.unref();
 
   forwarder.start();
   for (const s of sources) await s.start();
-  log('info', 'collector started', { sources: sources.map((s) => s.id), influx: target.description, port });
+  log('info', 'collector started', { sources: sources.map((s) => s.id), influx: store.description, port });
 
   return {
     port,

@@ -4,7 +4,7 @@
  * redelivery and OPC UA republish cause). Everything else belongs to transforms/ and kpi/.
  */
 
-import type { Reading } from '../store/influx/line-protocol.ts';
+import type { Reading } from '../store/port.ts';
 import { unitFactor } from '../transforms/units.ts';
 
 export interface EdgeBinding {
@@ -14,16 +14,9 @@ export interface EdgeBinding {
   unit?: string | undefined;
 }
 
-export interface RawReading {
-  signal: string;
-  timeMs: number;
-  value: number;
-  quality?: string;
-}
-
 export interface EdgeResult {
   readings: Reading[];
-  rejected: { reading: RawReading; reason: string }[];
+  rejected: { reading: Reading; reason: string }[];
   duplicates: number;
 }
 
@@ -113,7 +106,7 @@ export class EdgeProcessor {
     return null;
   }
 
-  process(raw: readonly RawReading[], binding: EdgeBinding): EdgeResult {
+  process(raw: readonly Reading[], binding: EdgeBinding): EdgeResult {
     const out: EdgeResult = { readings: [], rejected: [], duplicates: 0 };
     const nowMs = this.now();
     for (const r of raw) {

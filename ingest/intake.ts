@@ -6,7 +6,7 @@
  * given in arrival order never run ahead of a lost write.
  */
 
-import type { Reading } from '../store/influx/line-protocol.ts';
+import type { Reading } from '../store/port.ts';
 import type { EdgeProcessor } from './edge.ts';
 import { encodeReadings } from './influx/codec.ts';
 import { type Spool, SpoolFullError } from './spool/spool.ts';

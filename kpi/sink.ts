@@ -9,7 +9,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { pointLine } from '../store/influx/line-protocol.ts';
+import { makeWriteTarget } from '../store/influx/make-target.ts';
 import type { WriteTarget } from '../store/influx/targets.ts';
+import type { StoreConfig } from '../store/open.ts';
 import type { PeriodResult } from './rows.ts';
 
 export interface KpiSink {
@@ -93,4 +95,13 @@ export class FileKpiSink implements KpiSink {
       return null;
     }
   }
+}
+
+/**
+ * The one place that opens the KPI sink from a plant config: InfluxDB when the config has `influx:`, else files
+ * beside the embedded store (`dataDir/kpi/...`; give the same folder as to openStore).
+ */
+export function openSink(config: StoreConfig, dataDir: string): KpiSink {
+  if (config.influx) return new InfluxKpiSink(makeWriteTarget(config.influx), config.site.id);
+  return new FileKpiSink(dataDir);
 }

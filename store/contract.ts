@@ -3,7 +3,7 @@
  * against each implementation with a fresh, empty store per test.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Point, SeriesStore } from './port.ts';
+import type { Reading, SeriesStore } from './port.ts';
 
 export interface StoreFixture {
   store: SeriesStore;
@@ -15,7 +15,7 @@ const NOV = Date.UTC(2026, 10, 1);
 const DAY = 86_400_000;
 const MIN = 60_000;
 
-const pt = (signal: string, timeMs: number, value: number): Point => ({ signal, timeMs, value });
+const pt = (signal: string, timeMs: number, value: number): Reading => ({ signal, timeMs, value });
 
 export function storeContract(name: string, makeStore: () => Promise<StoreFixture>): void {
   describe(`SeriesStore contract: ${name}`, () => {
@@ -170,7 +170,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
     });
 
     it('holds many signals, listed sorted', async () => {
-      const pts: Point[] = [];
+      const pts: Reading[] = [];
       for (let s = 0; s < 200; s++) for (let k = 0; k < 10; k++) pts.push(pt(`M${s}`, OCT + k * MIN, s + k));
       await store.write(pts);
       const signals = await store.signals();

@@ -1,19 +1,23 @@
 /**
  * The one narrow port through which everything reads and writes series.
- * Implementations: the embedded columnar store (store/embedded) and, later, InfluxDB.
- * Every implementation passes the same contract suite (store/contract.ts).
+ * Implementations: the embedded columnar store (store/embedded) and InfluxDB (store/influx); store/open.ts picks
+ * one from the config. Every implementation passes the same contract suite (store/contract.ts).
  *
  * Semantics (all implementations):
- * - A point is (signal, timeMs, value). timeMs is epoch milliseconds (UTC), the source time.
- * - Writing a point with the same (signal, timeMs) as a stored one overwrites it (last write wins),
+ * - A reading is (signal, timeMs, value, quality?). timeMs is epoch milliseconds (UTC), the source time.
+ * - Writing a reading with the same (signal, timeMs) as a stored one overwrites it (last write wins),
  *   so a replayed write is idempotent, as in InfluxDB.
  * - Ranges are half-open: fromMs <= t < toMs.
  */
-export interface Point {
+
+/** One reading, the same from the edge (ingest/) through the spool to the stores. */
+export interface Reading {
   signal: string;
   /** source time, epoch milliseconds */
   timeMs: number;
   value: number;
+  /** OPC UA status or 'Good'; absent means Good (InfluxDB keeps it, the embedded store does not) */
+  quality?: string;
 }
 
 /** Column-oriented readings of one signal, times ascending and unique. */
@@ -29,8 +33,8 @@ export interface Sample {
 }
 
 export interface SeriesStore {
-  /** Writes points (any order, any signals). Resolves once they are durable. */
-  write(points: readonly Point[]): Promise<void>;
+  /** Writes readings (any order, any signals). Resolves once they are durable. */
+  write(readings: readonly Reading[]): Promise<void>;
   /** Readings of one signal with fromMs <= t < toMs, ascending. Empty arrays when none. */
   readRange(signal: string, fromMs: number, toMs: number): Promise<Series>;
   /** The last reading with t <= atMs, or null. */
@@ -70,4 +74,23 @@ export function hasAggregates(store: SeriesStore): store is SeriesStore & Aggreg
   return (
     typeof s.around === 'function' && typeof s.decreases === 'function' && typeof s.counts === 'function'
   );
+}
+
+/**
+ * The narrow port the collector's forwarder writes readings through (both stores implement it). A failed write
+ * throws; a WriteError (store/influx/write-error.ts) says whether a retry can help and which readings were refused.
+ */
+export interface ReadingWriter {
+  /** where the readings go, for logs and dead-letter entries, without secrets */
+  readonly description: string;
+  write(readings: readonly Reading[]): Promise<void>;
+}
+
+/** A store that also takes other measurements as line protocol (InfluxDB: the collector's health, job outcomes). */
+export interface LineWrites {
+  writeLines(lines: readonly string[]): Promise<void>;
+}
+
+export function hasLineWrites<T extends object>(store: T): store is T & LineWrites {
+  return typeof (store as Partial<LineWrites>).writeLines === 'function';
 }

@@ -13,11 +13,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReadings } from '../ingest/influx/codec.ts';
 import { Forwarder } from '../ingest/influx/forwarder.ts';
-import { InfluxReadingTarget } from '../ingest/influx/reading-target.ts';
 import { Backoff } from '../ingest/retry/backoff.ts';
 import { Spool } from '../ingest/spool/spool.ts';
-import type { Reading } from '../store/influx/line-protocol.ts';
+import { InfluxStore } from '../store/influx/store.ts';
 import { V1WriteTarget, V2WriteTarget, type WriteTarget } from '../store/influx/targets.ts';
+import type { Reading } from '../store/port.ts';
 import { cli, tempDir } from './helpers.ts';
 import { type InfluxServer, startInflux } from './services/influxd.ts';
 import { waitFor } from './services/ports.ts';
@@ -75,7 +75,8 @@ async function forwarder(name: string, target: WriteTarget) {
   const logs: Logged[] = [];
   const fwd = new Forwarder({
     spool,
-    target: new InfluxReadingTarget(target, 'S'),
+    // the forwarder only writes: the store's query side (url, database) is never used here
+    store: new InfluxStore({ url: influx.url, database: name, site: 'S' }, target),
     deadLetterFile: deadFile,
     flushIntervalMs: 20,
     backoff: new Backoff({ minDelayMs: 50, maxDelayMs: 300 }),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../store/embedded/store.ts';
-import type { Point, SeriesStore } from '../../store/port.ts';
+import type { Reading, SeriesStore } from '../../store/port.ts';
 import { importCsvFile, importLines } from './import.ts';
 import { type ParsedBatch, parseReadingsCsv } from './parse.ts';
 
@@ -157,7 +157,7 @@ describe('readings CSV import', () => {
     const store = await freshStore();
     const writes: number[] = [];
     const counting: SeriesStore = Object.assign(Object.create(store) as SeriesStore, {
-      write: (pts: readonly Point[]) => {
+      write: (pts: readonly Reading[]) => {
         writes.push(pts.length);
         return store.write(pts);
       },

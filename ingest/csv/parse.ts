@@ -4,7 +4,7 @@
  * its 1-based line number, its text and the reason, and skipped; every other line is kept.
  */
 import type { IANAZone } from 'luxon';
-import type { Point } from '../../store/port.ts';
+import type { Reading } from '../../store/port.ts';
 import { parseIsoTime, timeZone } from './time.ts';
 
 export interface CsvProblem {
@@ -26,7 +26,7 @@ export interface ParseOptions {
 
 /** Points parsed since the previous batch, and the lines refused meanwhile. */
 export interface ParsedBatch {
-  points: Point[];
+  points: Reading[];
   problems: CsvProblem[];
   /** physical lines read so far, the header and blank lines included */
   linesRead: number;
@@ -89,7 +89,7 @@ export interface LineContext {
 }
 
 /** One data line (already cleaned, not blank) as a point, or the reason it is refused. */
-export function parseReadingLine(text: string, lineNo: number, ctx: LineContext): Point | CsvProblem {
+export function parseReadingLine(text: string, lineNo: number, ctx: LineContext): Reading | CsvProblem {
   const fields = splitCsvLine(text);
   if (!Array.isArray(fields)) return problem(lineNo, text, fields.error);
   if (fields.length !== 3) {
@@ -126,7 +126,7 @@ export async function* parseReadingsCsv(
   if (opts.defaultTimeZone !== undefined) ctx.zone = timeZone(opts.defaultTimeZone);
   let lineNo = 0;
   let sawHeader = false;
-  let points: Point[] = [];
+  let points: Reading[] = [];
   let problems: CsvProblem[] = [];
   for await (const raw of lines) {
     const text = clean(raw, ++lineNo);

@@ -1,5 +1,5 @@
 /** How readings sit in the spool: one record = a JSON array of compact readings [signal, timeMs, value, quality?]. */
-import type { Reading } from '../../store/influx/line-protocol.ts';
+import type { Reading } from '../../store/port.ts';
 
 /** JSON-quoted signal ids, built once each (signals are bounded by the plant config) */
 const quoted = new Map<string, string>();

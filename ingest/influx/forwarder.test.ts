@@ -7,16 +7,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Reading } from '../../store/influx/line-protocol.ts';
+import { InfluxStore } from '../../store/influx/store.ts';
 import { V1WriteTarget } from '../../store/influx/targets.ts';
 import { classify, WriteError } from '../../store/influx/write-error.ts';
+import type { Reading, ReadingWriter } from '../../store/port.ts';
 import { type InfluxServer, startInflux } from '../../test/services/influxd.ts';
 import { waitFor } from '../../test/services/ports.ts';
 import { Backoff } from '../retry/backoff.ts';
 import { Spool } from '../spool/spool.ts';
 import { encodeReadings } from './codec.ts';
 import { Forwarder } from './forwarder.ts';
-import { InfluxReadingTarget, type ReadingTarget } from './reading-target.ts';
 
 let influx: InfluxServer;
 let dir: string;
@@ -43,9 +43,9 @@ describe('forwarder', () => {
     const spool = await Spool.open({ dir: path.join(dir, 'outage') });
     const fwd = new Forwarder({
       spool,
-      target: new InfluxReadingTarget(
+      store: new InfluxStore(
+        { url: influx.url, database: db, site: 'S' },
         new V1WriteTarget({ url: influx.url, database: db, timeoutMs: 1000 }),
-        'S',
       ),
       deadLetterFile: path.join(dir, 'outage-dead.jsonl'),
       maxLines: 500,
@@ -95,7 +95,10 @@ describe('forwarder', () => {
     expect(existsSync(path.dirname(deadFile))).toBe(false);
     const fwd = new Forwarder({
       spool,
-      target: new InfluxReadingTarget(new V1WriteTarget({ url: influx.url, database: db }), 'S'),
+      store: new InfluxStore(
+        { url: influx.url, database: db, site: 'S' },
+        new V1WriteTarget({ url: influx.url, database: db }),
+      ),
       deadLetterFile: deadFile,
       flushIntervalMs: 20,
     });
@@ -113,20 +116,19 @@ describe('forwarder', () => {
 });
 
 /** A target that refuses readings `refuse` says no to, with a plain data WriteError (it does not search itself). */
-class FakeTarget implements ReadingTarget {
+class FakeTarget implements ReadingWriter {
   readonly description = 'fake';
   readonly stored: Reading[] = [];
   requests = 0;
   failWith: WriteError | null = null;
   constructor(private readonly refuse: (r: Reading) => boolean = () => false) {}
-  async writeReadings(readings: readonly Reading[]): Promise<void> {
+  async write(readings: readonly Reading[]): Promise<void> {
     this.requests++;
     if (this.failWith) throw this.failWith;
     const bad = readings.filter(this.refuse);
     if (bad.length > 0) throw new WriteError(`refused ${bad.length}`, false, 400);
     this.stored.push(...readings);
   }
-  async close(): Promise<void> {}
 }
 
 describe('forwarder, judged by kind', () => {
@@ -137,7 +139,7 @@ describe('forwarder, judged by kind', () => {
     const spool = await Spool.open({ dir: path.join(dir, 'bisect') });
     const target = new FakeTarget((r) => r.value % 17 === 3);
     const deadFile = path.join(dir, 'bisect-dead', 'refused.jsonl');
-    const fwd = new Forwarder({ spool, target, deadLetterFile: deadFile, maxLines: 1000 });
+    const fwd = new Forwarder({ spool, store: target, deadLetterFile: deadFile, maxLines: 1000 });
     const all = readings(200);
     await spool.append([encodeReadings(all)]);
     expect(await fwd.sendOnce()).toBe(200);
@@ -172,7 +174,7 @@ describe('forwarder, judged by kind', () => {
     const logs: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
     const fwd = new Forwarder({
       spool,
-      target,
+      store: target,
       deadLetterFile: deadFile,
       flushIntervalMs: 10,
       backoff: new Backoff({ minDelayMs: 10, maxDelayMs: 30 }),
@@ -211,7 +213,7 @@ describe('forwarder, judged by kind', () => {
     const warnings: string[] = [];
     const fwd = new Forwarder({
       spool,
-      target,
+      store: target,
       deadLetterFile: deadFile,
       deadLetterMaxBytes: 1500,
       maxLines: 1, // one spool record (30 readings) a batch
@@ -241,7 +243,7 @@ describe('forwarder, judged by kind', () => {
     const spool = await Spool.open({ dir: path.join(dir, 'nan') });
     const target = new FakeTarget();
     const deadFile = path.join(dir, 'nan-dead', 'refused.jsonl');
-    const fwd = new Forwarder({ spool, target, deadLetterFile: deadFile });
+    const fwd = new Forwarder({ spool, store: target, deadLetterFile: deadFile });
     await spool.append([encodeReadings([...readings(2), { signal: 'X', timeMs: 5, value: Number.NaN }])]);
     expect(await fwd.sendOnce()).toBe(3);
     expect(target.stored).toHaveLength(2);

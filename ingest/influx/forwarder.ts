@@ -11,7 +11,6 @@
  * turns it into "degraded" after collector.influxDegradedAfterMs.
  */
 
-import type { Reading } from '../../store/influx/line-protocol.ts';
 import { deliver } from '../../store/influx/partial.ts';
 import {
   asWriteError,
@@ -19,15 +18,16 @@ import {
   WriteError,
   type WriteErrorKind,
 } from '../../store/influx/write-error.ts';
+import type { Reading, ReadingWriter } from '../../store/port.ts';
 import { DeadLetterFile } from '../dead-letter.ts';
 import { Backoff } from '../retry/backoff.ts';
 import type { Spool, SpoolBatch } from '../spool/spool.ts';
 import { decodeReadings } from './codec.ts';
-import type { ReadingTarget } from './reading-target.ts';
 
 export interface ForwarderOptions {
   spool: Spool;
-  target: ReadingTarget;
+  /** where readings go: the InfluxDB store, or the embedded one (the store port's narrow write side) */
+  store: ReadingWriter;
   /** file where refused readings go, one JSON object per line (its folder is created) */
   deadLetterFile: string;
   /** size budget of the dead-letter file (collector.deadLetterMaxBytes; default 256 MiB) */
@@ -166,7 +166,7 @@ export class Forwarder {
         const failingForMs = Date.now() - (this.stats.failingSinceMs ?? Date.now());
         if (e.kind === 'config') {
           this.o.log?.('error', `InfluxDB refuses writes until this is fixed: ${e.hint}`, {
-            target: this.o.target.description,
+            target: this.o.store.description,
             reason: e.message,
             fix: e.hint,
             failingForMs,
@@ -213,7 +213,7 @@ export class Forwarder {
       let stored = 0;
       let partial = false;
       if (ok.length > 0) {
-        const r = await deliver(ok, (batch) => this.o.target.writeReadings(batch), {
+        const r = await deliver(ok, (batch) => this.o.store.write(batch), {
           timeOf: (x) => x.timeMs,
         });
         stored = r.stored;
@@ -263,7 +263,7 @@ export class Forwarder {
   private noteDelivered(): void {
     if (this.stats.failingSinceMs !== null) {
       this.o.log?.('info', 'InfluxDB writes work again', {
-        target: this.o.target.description,
+        target: this.o.store.description,
         failedForMs: Date.now() - this.stats.failingSinceMs,
       });
     }
@@ -277,7 +277,7 @@ export class Forwarder {
     for (const g of groups) {
       const entry: RefusedEntry = {
         time: new Date().toISOString(),
-        target: this.o.target.description,
+        target: this.o.store.description,
         ...(g.status !== undefined ? { status: g.status } : {}),
         reason: g.reason,
         readings: g.items,

@@ -2,29 +2,27 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Reading } from '../../store/influx/line-protocol.ts';
 import { WriteError } from '../../store/influx/write-error.ts';
+import type { Reading, ReadingWriter } from '../../store/port.ts';
 import { tempDir } from '../../test/helpers.ts';
-import type { ReadingTarget } from './reading-target.ts';
 import { replayRefused } from './replay.ts';
 
 const tmp = tempDir('plantkpi-replay-');
 afterAll(() => tmp.cleanup());
 
-class FakeTarget implements ReadingTarget {
+class FakeTarget implements ReadingWriter {
   readonly description = 'fake';
   readonly stored: Reading[] = [];
   failWith: WriteError | null = null;
   onWrite: (() => void) | null = null;
   constructor(public refuse: (r: Reading) => boolean) {}
-  async writeReadings(readings: readonly Reading[]): Promise<void> {
+  async write(readings: readonly Reading[]): Promise<void> {
     this.onWrite?.();
     if (this.failWith) throw this.failWith;
     const bad = readings.filter(this.refuse);
     if (bad.length > 0) throw new WriteError('InfluxDB answered 400: still too old', false, 400);
     this.stored.push(...readings);
   }
-  async close(): Promise<void> {}
 }
 
 const r = (signal: string, timeMs: number): Reading => ({ signal, timeMs, value: timeMs / 1000 });

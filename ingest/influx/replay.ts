@@ -1,6 +1,6 @@
 /**
  * Replays the forwarder's refused-readings file after a fix (the database was created, a retention policy or a
- * field type changed): every reading is sent again through the collector's own write target, idempotently (a point
+ * field type changed): every reading is sent again through the store the collector writes to, idempotently (a point
  * already stored is overwritten by itself). Readings now stored are removed from the file; readings still refused
  * stay, with the newest reason. The file is rewritten atomically (a temp file in the same folder, then rename), and
  * only when something changed, so running it twice is harmless. Entries that are not refused readings (and lines
@@ -11,11 +11,10 @@
  */
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Reading } from '../../store/influx/line-protocol.ts';
 import { deliver } from '../../store/influx/partial.ts';
 import { asWriteError, type WriteError } from '../../store/influx/write-error.ts';
+import type { Reading, ReadingWriter } from '../../store/port.ts';
 import type { RefusedEntry } from './forwarder.ts';
-import type { ReadingTarget } from './reading-target.ts';
 
 export interface ReplayOptions {
   /** readings per write (influx.batchLines) */
@@ -83,7 +82,7 @@ async function readAll(fh: FileHandle, from: number): Promise<Buffer> {
 
 export async function replayRefused(
   file: string,
-  target: ReadingTarget,
+  store: ReadingWriter,
   o: ReplayOptions = {},
 ): Promise<ReplayResult> {
   const result: ReplayResult = {
@@ -132,7 +131,7 @@ export async function replayRefused(
       try {
         const r = await deliver(
           part.map((f) => f.reading),
-          (b) => target.writeReadings(b),
+          (b) => store.write(b),
           { timeOf: (x) => x.timeMs },
         );
         for (let k = 0; k < part.length; k++) verdict[at + k] = null;

@@ -1,6 +1,7 @@
 /** Turning one MQTT message into raw readings: JSON mapping, Sparkplug B, or a plain number. */
 import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
+import type { Reading } from '../../store/port.ts';
 import { EARLIEST_MS, LATEST_MS } from '../edge.ts';
 import type { MqttSubscription } from './schema.ts';
 import { fillTemplate } from './topic.ts';
@@ -23,13 +24,6 @@ interface SparkplugPayload {
 }
 
 export class PayloadError extends Error {}
-
-export interface RawReading {
-  signal: string;
-  timeMs: number;
-  value: number;
-  quality?: string;
-}
 
 /** compiled paths: `a.b[2].c` -> ['a', 'b', 2, 'c'] (null: not a path) */
 const compiled = new Map<string, (string | number)[] | null>();
@@ -151,7 +145,7 @@ export function decodeMessage(
   payload: Buffer,
   receivedMs: number,
   aliases?: Map<number, string>,
-): RawReading[] {
+): Reading[] {
   if (sub.payload === 'plain') {
     if (!sub.receiveTimeFallback)
       throw new PayloadError('a plain payload has no time: set receiveTimeFallback');
@@ -227,14 +221,14 @@ function decodeSparkplug(
   captures: Record<string, string>,
   payload: Buffer,
   aliases?: Map<number, string>,
-): RawReading[] {
+): Reading[] {
   let p: SparkplugPayload;
   try {
     p = sparkplug.decodePayload(new Uint8Array(payload));
   } catch (err) {
     throw new PayloadError(`not a Sparkplug B payload: ${(err as Error).message}`);
   }
-  const out: RawReading[] = [];
+  const out: Reading[] = [];
   for (const m of p.metrics ?? []) {
     const alias = m.alias === undefined ? undefined : longNumber(m.alias);
     if (m.name && alias !== undefined) aliases?.set(alias, m.name);

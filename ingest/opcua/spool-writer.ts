@@ -4,9 +4,9 @@
  * maxBuffered readings; beyond that the oldest are dropped and counted (plantkpi_dropped_readings_total).
  */
 
-import type { Reading } from '../../store/influx/line-protocol.ts';
+import type { Reading } from '../../store/port.ts';
 import type { SourceContext } from '../context.ts';
-import type { EdgeBinding, RawReading } from '../edge.ts';
+import type { EdgeBinding } from '../edge.ts';
 import { SpoolFullError } from '../spool/spool.ts';
 
 export class SpoolWriter {
@@ -25,7 +25,7 @@ export class SpoolWriter {
     this.labels = { source };
   }
 
-  add(raw: RawReading, binding: EdgeBinding): void {
+  add(raw: Reading, binding: EdgeBinding): void {
     const res = this.ctx.edge.process([raw], binding);
     for (const r of res.rejected) {
       this.ctx.metrics.deadLettered.inc(this.labels);

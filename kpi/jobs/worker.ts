@@ -142,7 +142,7 @@ export function startWorker(
       timeMs: job.finishedOn ?? Date.now(),
     });
     rt.events
-      .write([line])
+      .writeLines([line])
       .catch((err: Error) => log('warn', 'job outcome not written', { error: err.message }));
   };
   worker.on('completed', (job, value) => {

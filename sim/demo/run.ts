@@ -24,11 +24,9 @@ import { startWorker } from '../../kpi/jobs/worker.ts';
 import { compilePlant } from '../../kpi/plant.ts';
 import type { PeriodResult } from '../../kpi/rows.ts';
 import { runPeriod } from '../../kpi/run.ts';
-import { FileKpiSink, InfluxKpiSink } from '../../kpi/sink.ts';
-import { EmbeddedStore } from '../../store/embedded/store.ts';
-import { makeWriteTarget } from '../../store/influx/make-target.ts';
+import { openSink } from '../../kpi/sink.ts';
 import { InfluxSchema } from '../../store/influx/schema.ts';
-import { InfluxStore } from '../../store/influx/store.ts';
+import { openStore } from '../../store/open.ts';
 import type { SeriesStore } from '../../store/port.ts';
 import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
 import { type SimReading, SiteSim } from '../site/model.ts';
@@ -133,7 +131,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const replayAgeS = Math.ceil((Date.now() - startMs) / 1000) + 86_400;
   config.collector.readingWindow.maxAgeS = Math.max(config.collector.readingWindow.maxAgeS, replayAgeS);
   config.jobs.exportDir = path.join(o.dataDir, 'exports');
-  let store: SeriesStore;
   if (process.env.PLANTKPI_INFLUX_URL) {
     // InfluxDB 1.x by URL (database PLANTKPI_INFLUX_DB, default plantkpi): created if missing
     config.influx = InfluxSchema.parse({
@@ -146,11 +143,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       throw new Error(
         `cannot create database ${config.influx.database} at ${config.influx.url}: ${res.status}`,
       );
-    store = new InfluxStore(
-      { url: config.influx.url, database: config.influx.database, site: config.site.id },
-      makeWriteTarget(config.influx),
-    );
-  } else store = await EmbeddedStore.open(path.join(o.dataDir, 'store'));
+  }
+  const store = await openStore(config, path.join(o.dataDir, 'store'));
   const collector = await startCollector(config, () => {}, { store });
 
   // the simulated site: the E-AUX meter is replaced on day 20 (when the run gets there), W-CMP is out on day 10
@@ -279,9 +273,7 @@ async function computeInProcess(
   period: Period,
 ): Promise<void> {
   const plant = compilePlant(config);
-  const sink = config.influx
-    ? new InfluxKpiSink(makeWriteTarget(config.influx), config.site.id)
-    : new FileKpiSink(path.join(dataDir, 'store'));
+  const sink = openSink(config, path.join(dataDir, 'store'));
   for (const d of splitPeriod(period, 'day')) await sink.write(await runPeriod(store, plant, d), 'day');
   const month = await runPeriod(store, plant, period);
   await sink.write(month, period.kind === 'month' ? 'month' : 'range');

@@ -1,5 +1,5 @@
 /** Checks points and groups them by signal and UTC month, in the order given (pure). */
-import type { Point } from '../port.ts';
+import type { Reading } from '../port.ts';
 import {
   checkSignalName,
   MAX_TIME_MS,
@@ -18,13 +18,13 @@ export interface PartitionGroup {
   values: Float64Array;
 }
 
-function describe(p: Point, i: number): string {
+function describe(p: Reading, i: number): string {
   const signal = typeof p?.signal === 'string' ? `'${p.signal}'` : String(p?.signal);
   return `point ${i} (signal ${signal}, timeMs ${p?.timeMs}, value ${p?.value})`;
 }
 
 /** Throws an Error naming a bad point: empty signal id, or a time or value that is not a finite number. */
-function reject(p: Point, i: number): never {
+function reject(p: Reading, i: number): never {
   if (typeof p?.signal !== 'string' || p.signal === '') throw new Error(`${describe(p, i)}: no signal id`);
   if (typeof p.timeMs !== 'number' || !Number.isFinite(p.timeMs)) {
     throw new Error(`${describe(p, i)}: timeMs must be a finite number of epoch milliseconds`);
@@ -54,7 +54,7 @@ interface GroupKey {
  * columns; only the others are gathered. Within a run a point costs a comparison; a change of signal or month
  * looks the group up.
  */
-export function groupPoints(points: readonly Point[]): PartitionGroup[] {
+export function groupPoints(points: readonly Reading[]): PartitionGroup[] {
   const n = points.length;
   const allTimes = new Float64Array(n);
   const allValues = new Float64Array(n);

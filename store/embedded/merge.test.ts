@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Point } from '../port.ts';
+import type { Reading } from '../port.ts';
 import { groupPoints } from './group.ts';
 import { monthOf } from './layout.ts';
 import { mergeSorted, sortUnique } from './merge.ts';
@@ -65,7 +65,7 @@ describe('grouping points', () => {
       value: fc.integer(),
     });
     fc.assert(
-      fc.property(fc.array(point, { maxLength: 80 }), (points: Point[]) => {
+      fc.property(fc.array(point, { maxLength: 80 }), (points: Reading[]) => {
         const groups = groupPoints(points);
         expect(groups.reduce((n, g) => n + g.times.length, 0)).toBe(points.length);
         const keys = new Set(groups.map((g) => `${g.signal}|${g.month}`));
@@ -91,6 +91,6 @@ describe('grouping points', () => {
     expect(() => groupPoints([{ ...ok, signal: undefined as unknown as string }])).toThrow(
       /point 0 \(signal undefined.*no signal id/,
     );
-    expect(() => groupPoints([null as unknown as Point])).toThrow(/point 0 .*no signal id/);
+    expect(() => groupPoints([null as unknown as Reading])).toThrow(/point 0 .*no signal id/);
   });
 });

@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Point, Sample, Series, SeriesStore } from '../port.ts';
+import type { Reading, ReadingWriter, Sample, Series, SeriesStore } from '../port.ts';
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, PartitionCache } from './cache.ts';
 import { groupPoints, type PartitionGroup } from './group.ts';
 import {
@@ -42,7 +42,9 @@ export interface EmbeddedStoreOptions {
   writeConcurrency?: number;
 }
 
-export class EmbeddedStore implements SeriesStore {
+export class EmbeddedStore implements SeriesStore, ReadingWriter {
+  /** for logs (the collector's forwarder names where readings go) */
+  readonly description = 'embedded store';
   private readonly cache: PartitionCache;
   /** this instance's writes, one after another (the lock file orders them against other instances) */
   private writing: Promise<void> = Promise.resolve();
@@ -100,7 +102,7 @@ export class EmbeddedStore implements SeriesStore {
     return this.months(signal).filter((m) => monthEndMs(m) > fromMs && monthStartMs(m) < toMs);
   }
 
-  async write(points: readonly Point[]): Promise<void> {
+  async write(points: readonly Reading[]): Promise<void> {
     const groups = groupPoints(points); // throws on a bad point before anything is written
     const run = this.writing.then(() => this.writeGroups(groups));
     this.writing = run.catch(() => undefined);

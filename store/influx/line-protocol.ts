@@ -6,16 +6,9 @@
  * in ms, so a replayed point overwrites itself. Quality is a field, not a tag, so that a reading re-sent with a
  * different status still overwrites the same point instead of forking a second series.
  */
-export const READING_MEASUREMENT = 'reading';
+import type { Reading } from '../port.ts';
 
-export interface Reading {
-  signal: string;
-  /** source time, epoch ms */
-  timeMs: number;
-  value: number;
-  /** OPC UA status or 'Good'; absent means Good */
-  quality?: string;
-}
+export const READING_MEASUREMENT = 'reading';
 
 const escTag = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
 const escMeasurement = (s: string) => s.replace(/[, \\]/g, (c) => `\\${c}`);

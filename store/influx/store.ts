@@ -4,9 +4,19 @@
  * (v1 /write or the v2 write API). Responses are read in chunks, so a long range never sits in one JSON document.
  */
 
-import type { AggregateReads, Around, Point, Sample, Series, SeriesStore } from '../port.ts';
+import type {
+  AggregateReads,
+  Around,
+  LineWrites,
+  Reading,
+  ReadingWriter,
+  Sample,
+  Series,
+  SeriesStore,
+} from '../port.ts';
 import { readingLine } from './line-protocol.ts';
 import type { WriteTarget } from './targets.ts';
+import { WriteError } from './write-error.ts';
 
 export interface InfluxQueryOptions {
   url: string;
@@ -20,6 +30,11 @@ export interface InfluxQueryOptions {
   /** tag `site` of the readings; the store sees only this site's */
   site: string;
   timeoutMs?: number;
+  /**
+   * lines per write request (influx.batchLines; default 5000). A refused request names its refused readings by
+   * their place in that request, so the collector's forwarder never sends more than this in one write().
+   */
+  batchLines?: number;
 }
 
 const MEASUREMENT = 'reading';
@@ -44,11 +59,21 @@ interface InfluxSeries {
 
 export class InfluxQueryError extends Error {}
 
-export class InfluxStore implements SeriesStore, AggregateReads {
+export class InfluxStore implements SeriesStore, AggregateReads, ReadingWriter, LineWrites {
   constructor(
     private readonly q: InfluxQueryOptions,
     private readonly target: WriteTarget,
   ) {}
+
+  /** the write target's description (no secrets) */
+  get description(): string {
+    return this.target.description;
+  }
+
+  /** Other measurements (the collector's health, job outcomes) as line protocol, through the same target. */
+  writeLines(lines: readonly string[]): Promise<void> {
+    return this.target.write(lines);
+  }
 
   private from(): string {
     // the database comes with the request (db=); 2.x/3.x map it to a bucket
@@ -105,16 +130,25 @@ export class InfluxStore implements SeriesStore, AggregateReads {
     return out;
   }
 
-  async write(points: readonly Point[]): Promise<void> {
+  /**
+   * Writes readings as line protocol (quality included), at most batchLines per request. A reading that can never
+   * be written (no signal, a time or value that is not finite) is refused as data (a WriteError that is not
+   * retried) before anything is sent.
+   */
+  async write(readings: readonly Reading[]): Promise<void> {
     const lines: string[] = [];
-    for (const p of points) {
-      if (!p.signal) throw new Error(`point without a signal at ${p.timeMs}`);
+    for (const p of readings) {
+      if (!p.signal) throw new WriteError(`point without a signal at ${p.timeMs}`, false);
       if (!Number.isFinite(p.timeMs) || !Number.isFinite(p.value)) {
-        throw new Error(`point ${p.signal} at ${p.timeMs}: time and value must be finite numbers`);
+        throw new WriteError(
+          `point ${p.signal} at ${p.timeMs}: time and value must be finite numbers`,
+          false,
+        );
       }
       lines.push(readingLine(this.q.site, p));
     }
-    for (let i = 0; i < lines.length; i += 5000) await this.target.write(lines.slice(i, i + 5000));
+    const batch = this.q.batchLines ?? 5000;
+    for (let i = 0; i < lines.length; i += batch) await this.target.write(lines.slice(i, i + batch));
   }
 
   async readRange(signal: string, fromMs: number, toMs: number): Promise<Series> {

@@ -7,7 +7,7 @@ import { decodeReadings } from '../../ingest/influx/codec.ts';
 import { Intake } from '../../ingest/intake.ts';
 import { Metrics } from '../../ingest/metrics.ts';
 import { Spool } from '../../ingest/spool/spool.ts';
-import type { Reading } from '../../store/influx/line-protocol.ts';
+import type { Reading } from '../../store/port.ts';
 
 export interface Harness {
   ctx: SourceContext;
