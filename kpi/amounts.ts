@@ -54,7 +54,8 @@ export function withVirtual(
     for (const t of plant.virtualTerms.get(id)!) {
       const a = get(t.signal);
       if (a === undefined) continue;
-      const f = t.coefficient * unitFactor(unitOfMeasured(plant, t.signal), unitOfMeasured(plant, id));
+      const unit = (signal: string) => plant.signals.get(signal)!.measuredUnit;
+      const f = t.coefficient * unitFactor(unit(t.signal), unit(id));
       for (let k = 0; k < amounts.length; k++) amounts[k]! += f * a.amounts[k]!;
       ratio = Math.min(ratio, a.quality.completeness);
       suspect ||= a.suspect;
@@ -138,11 +139,6 @@ export function physicalAmounts(
     suspect,
     quality: { signal: id, completeness: c.ratio, expected: c.expected, present: c.present, notes },
   };
-}
-
-/** The unit a signal's amounts are reported in: its carrier's or product's unit, else its own amount unit. */
-export function unitOfMeasured(plant: Plant, id: string): string {
-  return plant.signals.get(id)!.measuredUnit;
 }
 
 function pct(x: number): string {
