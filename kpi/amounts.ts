@@ -44,6 +44,7 @@ export function withVirtual(
   points: readonly number[],
 ): Map<string, SignalAmounts> {
   const out = new Map(physical);
+  const unit = (signal: string) => plant.signals.get(signal)!.measuredUnit;
   const get = (id: string): SignalAmounts | undefined => {
     const done = out.get(id);
     if (done || !plant.virtualTerms.has(id)) return done;
@@ -54,7 +55,6 @@ export function withVirtual(
     for (const t of plant.virtualTerms.get(id)!) {
       const a = get(t.signal);
       if (a === undefined) continue;
-      const unit = (signal: string) => plant.signals.get(signal)!.measuredUnit;
       const f = t.coefficient * unitFactor(unit(t.signal), unit(id));
       for (let k = 0; k < amounts.length; k++) amounts[k]! += f * a.amounts[k]!;
       ratio = Math.min(ratio, a.quality.completeness);
