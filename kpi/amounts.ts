@@ -1,11 +1,11 @@
 /** Pure: a signal's amount (in its carrier's or product's unit) in each segment between split points. */
-import { formatLocal, parseConfigTime } from '../config/time.ts';
+import { formatLocal } from '../config/time.ts';
 import type { Series } from '../store/port.ts';
 import { completeness } from '../transforms/completeness.ts';
 import { counterCumulative } from '../transforms/counter.ts';
 import { valuesAt } from '../transforms/interpolate.ts';
 import { integrateRate } from '../transforms/rate.ts';
-import { rateTimeUnitMs, unitFactor } from '../transforms/units.ts';
+import { unitFactor } from '../transforms/units.ts';
 import type { PeriodData } from './load.ts';
 import type { Plant } from './plant.ts';
 import type { SignalQuality } from './rows.ts';
@@ -44,6 +44,7 @@ export function withVirtual(
   points: readonly number[],
 ): Map<string, SignalAmounts> {
   const out = new Map(physical);
+  const unit = (signal: string) => plant.signals.get(signal)!.measuredUnit;
   const get = (id: string): SignalAmounts | undefined => {
     const done = out.get(id);
     if (done || !plant.virtualTerms.has(id)) return done;
@@ -54,7 +55,7 @@ export function withVirtual(
     for (const t of plant.virtualTerms.get(id)!) {
       const a = get(t.signal);
       if (a === undefined) continue;
-      const f = t.coefficient * unitFactor(unitOfMeasured(plant, t.signal), unitOfMeasured(plant, id));
+      const f = t.coefficient * unitFactor(unit(t.signal), unit(id));
       for (let k = 0; k < amounts.length; k++) amounts[k]! += f * a.amounts[k]!;
       ratio = Math.min(ratio, a.quality.completeness);
       suspect ||= a.suspect;
@@ -82,20 +83,19 @@ export function physicalAmounts(
   const tz = plant.timeZone;
   const start = points[0]!;
   const end = points[points.length - 1]!;
-  const c = completeness(series.times, start, end, s.sampleIntervalS * 1000);
+  const c = completeness(series.times, start, end, s.sampleIntervalMs);
   const notes: string[] = [];
   const amounts = new Float64Array(points.length - 1);
   let suspect = false;
-  const target = unitOfMeasured(plant, id);
+  const target = s.measuredUnit;
   if (series.times.length === 0) {
     notes.push('no readings in or around the period');
   } else if (s.kind === 'rate') {
-    const unit = rateTimeUnitMs(s.unit)!;
-    const f = unitFactor(unit.amountUnit, target);
-    const maxGapMs = (s.maxGapS ?? 5 * s.sampleIntervalS) * 1000;
+    const f = unitFactor(s.amountUnit, target);
+    const { timeUnitMs, maxGapMs } = s;
     let gapMs = 0;
     for (let k = 0; k + 1 < points.length; k++) {
-      const r = integrateRate(series, points[k]!, points[k + 1]!, { timeUnitMs: unit.timeUnitMs, maxGapMs });
+      const r = integrateRate(series, points[k]!, points[k + 1]!, { timeUnitMs, maxGapMs });
       amounts[k] = r.amount * f;
       gapMs += points[k + 1]! - points[k]! - r.coveredMs;
     }
@@ -104,14 +104,9 @@ export function physicalAmounts(
         `${(gapMs / 3_600_000).toFixed(2)} h of the period not covered by readings (not integrated)`,
       );
   } else if (s.kind === 'counter' || s.kind === 'manual') {
-    const replacements = s.replacements.map((r) => ({
-      atMs: parseConfigTime(r.at, tz),
-      newStart: r.newStart,
-      ...(r.oldFinal === undefined ? {} : { oldFinal: r.oldFinal }),
-    }));
     const cum = counterCumulative(series, {
       ...(s.rolloverAt === undefined ? {} : { rolloverAt: s.rolloverAt }),
-      replacements,
+      replacements: s.replacements,
     });
     for (const e of cum.events) {
       if (e.atMs <= start || e.atMs > end) continue;
@@ -144,15 +139,6 @@ export function physicalAmounts(
     suspect,
     quality: { signal: id, completeness: c.ratio, expected: c.expected, present: c.present, notes },
   };
-}
-
-/** The unit a signal's amounts are reported in: its carrier's or product's unit, else its own amount unit. */
-export function unitOfMeasured(plant: Plant, id: string): string {
-  const s = plant.signals.get(id)!;
-  if (s.carrier !== undefined) return plant.carrierUnit.get(s.carrier)!;
-  if (s.product !== undefined) return plant.productUnit.get(s.product)!;
-  if (s.kind === 'rate') return rateTimeUnitMs(s.unit)?.amountUnit ?? s.unit;
-  return s.unit;
 }
 
 function pct(x: number): string {

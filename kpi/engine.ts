@@ -57,7 +57,7 @@ export function computeFromAmounts(
       addSums(plant.branches.filter((b) => b.parent === g.id).map((b) => branchSums.get(b.id)!)),
     );
   }
-  emit('committee', plant.config.organisation.committee.id, addSums([...branchSums.values()]));
+  emit('committee', plant.committee.id, addSums([...branchSums.values()]));
   for (const a of plant.areas) emit('area', a.id, areaSums.get(a.id)!);
   // teams overlay areas: reported for themselves, never added into a branch or the committee
   for (const t of plant.teams) {
@@ -106,7 +106,7 @@ export function computeFromAmounts(
     endMs: period.endMs,
     timeZone: period.timeZone,
     kpis: rows,
-    targets: targetRows(plant.config, period, rows),
+    targets: targetRows(plant.targets, period, rows),
     quality,
   };
 }
@@ -132,7 +132,7 @@ function sumsRows(
     row(
       `energy.${carrier}`,
       amount,
-      plant.carrierUnit.get(carrier)!,
+      plant.carriers.get(carrier)!.unit,
       anyLow(signalsOf((c) => c === carrier)),
     );
   }
@@ -146,13 +146,13 @@ function sumsRows(
     row(
       `output.${product}`,
       amount,
-      plant.productUnit.get(product)!,
+      plant.products.get(product)!.unit,
       anyLow(signalsOf((_, p) => p === product)),
     );
   }
   if (sums.products.size === 1) {
     const [product, output] = [...sums.products][0]!;
-    const unit = plant.productUnit.get(product)!;
+    const unit = plant.products.get(product)!.unit;
     if (output > 0) {
       row('intensity.energy', sums.tceKg / output, `kgce/${unit}`);
       row('intensity.carbon', co2 / 1000 / output, `tCO2/${unit}`);
@@ -163,7 +163,7 @@ function sumsRows(
 
 /** Signals below the completeness threshold, or whose values rest on a guess (reset, unknown final reading). */
 function lowQuality(plant: Plant, amounts: Map<string, SignalAmounts>, others: SignalQuality[]): Set<string> {
-  const threshold = plant.config.completeness.provisionalBelow;
+  const threshold = plant.provisionalBelow;
   const out = new Set<string>();
   for (const [id, a] of amounts) if (a.suspect || a.quality.completeness < threshold) out.add(id);
   for (const q of others) if (q.completeness < threshold) out.add(q.signal);
@@ -176,7 +176,7 @@ function otherQuality(plant: Plant, data: PeriodData, period: Period): SignalQua
   for (const [id, s] of plant.signals) {
     if (s.kind !== 'state' && s.kind !== 'gauge') continue;
     const times = data.get(id)?.times ?? new Float64Array(0);
-    const c = completeness(times, period.startMs, period.endMs, s.sampleIntervalS * 1000);
+    const c = completeness(times, period.startMs, period.endMs, s.sampleIntervalMs);
     out.push({ signal: id, completeness: c.ratio, expected: c.expected, present: c.present, notes: [] });
   }
   return out;

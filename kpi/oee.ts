@@ -42,8 +42,8 @@ export function equipmentResult(
   const produced = eq.producedSignal ? sum(amounts.get(eq.producedSignal)?.amounts) : undefined;
   if (eq.stateSignal && states && eq.idealRatePerH !== undefined && produced !== undefined) {
     const stateSignal = plant.signals.get(eq.stateSignal);
-    const maxHoldS = stateSignal?.kind === 'state' ? stateSignal.maxHoldS : undefined;
-    const hold = maxHoldS === undefined ? {} : { maxHoldMs: maxHoldS * 1000 };
+    const maxHoldMs = stateSignal?.kind === 'state' ? stateSignal.maxHoldMs : undefined;
+    const hold = maxHoldMs === undefined ? {} : { maxHoldMs };
     const d = stateDurations(states, startMs, endMs, hold);
     const parts: OeeParts = {
       runMs: 0,
@@ -56,7 +56,7 @@ export function equipmentResult(
       idealMs: (produced / eq.idealRatePerH) * 3_600_000,
     };
     for (const [code, ms] of d.byCode) {
-      const cat = eq.stateCodes[String(code)];
+      const cat = eq.stateCodes.get(String(code));
       if (cat === 'running') parts.runMs += ms;
       else if (cat === 'planned_stop') parts.plannedStopMs += ms;
       else if (cat === 'unplanned_stop') parts.unplannedStopMs += ms;
@@ -83,7 +83,7 @@ export function equipmentResult(
     const used: string[] = [];
     for (const [sid, s] of plant.signals) {
       if (s.equipment !== id || s.carrier === undefined) continue;
-      const unit = plant.carrierUnit.get(s.carrier)!;
+      const unit = plant.carriers.get(s.carrier)!.unit;
       if (dimensionOf(unit) !== dimensionOf('kWh')) continue;
       kwh += sum(amounts.get(sid)?.amounts) * unitFactor(unit, 'kWh');
       used.push(sid);

@@ -1,15 +1,29 @@
-/** The plant config compiled for calculation: times in epoch ms, lookups by id, scopes with assignments. */
-import { parseExpression, type Term } from '../config/expression.ts';
+/**
+ * The plant config compiled for calculation, once: times in epoch ms, lookups by id, scopes with their assignments
+ * and names, units, emission scopes and factor series resolved. The engine takes this model, never the raw config.
+ */
+import type { Term } from '../config/expression.ts';
 import {
   buildLibrary,
   type FactorKind,
   type FactorLibrary,
   type LibraryFactor,
 } from '../config/factors/library.ts';
-import type { EquipmentConfig, PlantConfig, SignalConfig } from '../config/schema.ts';
-import { parseConfigTime } from '../config/time.ts';
+import type { PlantConfig, TargetConfig } from '../config/schema.ts';
 import { ratioUnitFactor } from '../transforms/units.ts';
-import type { ScopeKind } from './rows.ts';
+import { compileEquipment, compileSignals, type Equipment, type Signal } from './plant-signals.ts';
+import { CompileProblems } from './plant-times.ts';
+import { type LabelNames, labelNames, type ScopeKind } from './rows.ts';
+
+export type {
+  CounterSignal,
+  EmissionScopeId,
+  Equipment,
+  RateSignal,
+  Replacement,
+  Signal,
+  StateSignal,
+} from './plant-signals.ts';
 
 export interface Assignment {
   signal: string;
@@ -21,12 +35,30 @@ export interface Assignment {
 export interface Scope {
   type: ScopeKind;
   id: string;
+  /** the label from the config, when it gives one */
+  name?: string;
   /** for areas and teams: the branch; for branches: the general branch if any */
   parent?: string;
   meters: Assignment[];
   products: Assignment[];
   equipment: { id: string; fromMs: number; toMs: number }[];
 }
+
+export interface Carrier {
+  id: string;
+  name?: string;
+  /** the unit its KPI rows are reported in */
+  unit: string;
+}
+
+export interface Product {
+  id: string;
+  name?: string;
+  unit: string;
+}
+
+/** A target as configured (it holds no times to parse). */
+export type Target = Readonly<TargetConfig>;
 
 export interface ResolvedFactor {
   /** kgce or kgCO2 per unit of the carrier */
@@ -35,23 +67,30 @@ export interface ResolvedFactor {
 }
 
 export interface Plant {
-  config: PlantConfig;
   timeZone: string;
-  signals: Map<string, SignalConfig>;
-  virtualTerms: Map<string, Term[]>;
-  carrierUnit: Map<string, string>;
-  productUnit: Map<string, string>;
-  equipment: Map<string, EquipmentConfig>;
+  /** KPIs resting on a signal with completeness below this are provisional */
+  provisionalBelow: number;
+  /** in config order */
+  signals: ReadonlyMap<string, Signal>;
+  virtualTerms: ReadonlyMap<string, readonly Term[]>;
+  /** in config order */
+  carriers: ReadonlyMap<string, Carrier>;
+  products: ReadonlyMap<string, Product>;
+  /** carrier and product names, for KPI labels */
+  names: LabelNames;
+  /** in config order */
+  equipment: ReadonlyMap<string, Equipment>;
   site: Scope;
+  committee: Scope;
   areas: Scope[];
   teams: Scope[];
   branches: Scope[];
   generalBranches: Scope[];
+  targets: readonly Target[];
   library: FactorLibrary;
   /** all instants at which an assignment or factor starts or ends */
   changePointsMs: number[];
   factor(carrier: string, kind: FactorKind, atMs: number): ResolvedFactor;
-  emissionScope(signal: string): 1 | 2 | 3 | 'none';
 }
 
 /** The config or the data cannot give a KPI (no factor valid at a time, say): retrying will not help. */
@@ -60,117 +99,124 @@ export class DataError extends Error {}
 const NEG = Number.NEGATIVE_INFINITY;
 const POS = Number.POSITIVE_INFINITY;
 
-export function compilePlant(config: PlantConfig): Plant {
-  const tz = config.site.timeZone;
-  const t = (text: string | undefined, dflt: number) =>
-    text === undefined ? dflt : parseConfigTime(text, tz);
-  const assign = (list: { signal: string; share: number; from?: string; to?: string }[], clip = [NEG, POS]) =>
-    list.map((m) => ({
-      signal: m.signal,
-      share: m.share,
-      fromMs: Math.max(t(m.from, NEG), clip[0]!),
-      toMs: Math.min(t(m.to, POS), clip[1]!),
-    }));
-  const equip = (list: { id: string; from?: string; to?: string }[], clip = [NEG, POS]) =>
-    list.map((e) => ({
-      id: e.id,
-      fromMs: Math.max(t(e.from, NEG), clip[0]!),
-      toMs: Math.min(t(e.to, POS), clip[1]!),
-    }));
-
-  const signals = new Map(config.signals.map((s) => [s.id, s]));
-  const virtualTerms = new Map<string, Term[]>();
-  for (const s of config.signals)
-    if (s.kind === 'virtual') virtualTerms.set(s.id, parseExpression(s.expression));
-
-  const whole = (id: string) => ({ signal: id, share: 1, fromMs: NEG, toMs: POS });
-  const site: Scope = {
-    type: 'site',
-    id: config.site.id,
-    meters: config.signals.filter((s) => s.carrier !== undefined && s.inSiteTotal).map((s) => whole(s.id)),
-    products: config.signals.filter((s) => s.product !== undefined && s.inSiteTotal).map((s) => whole(s.id)),
-    equipment: config.equipment.map((e) => ({ id: e.id, fromMs: NEG, toMs: POS })),
-  };
-  const areas: Scope[] = config.organisation.areas.map((a) => ({
-    type: 'area',
-    id: a.id,
-    parent: a.branch,
-    meters: assign(a.meters),
-    products: assign(a.products),
-    equipment: equip(a.equipment),
-  }));
-  const teams: Scope[] = config.organisation.teams.map((tm) => {
-    const clip = [t(tm.from, NEG), t(tm.to, POS)];
-    return {
-      type: 'team',
-      id: tm.id,
-      parent: tm.branch,
-      meters: assign(tm.meters, clip),
-      products: assign(tm.products, clip),
-      equipment: equip(tm.equipment, clip),
-    };
+/**
+ * Compiles a (schema-parsed, validated) plant config. A value that cannot be compiled (a time that does not parse,
+ * say) throws a ConfigError listing every such problem with its path; `file` names the config in that error.
+ */
+export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
+  const p = new CompileProblems(config.site.timeZone);
+  type Valid = { from?: string; to?: string };
+  const range = (x: Valid, path: string, clip: readonly number[]) => ({
+    fromMs: Math.max(p.time(x.from, `${path}.from`, NEG), clip[0]!),
+    toMs: Math.min(p.time(x.to, `${path}.to`, POS), clip[1]!),
   });
-  const empty = (type: ScopeKind, id: string, parent?: string): Scope => ({
+  const assign = (list: ({ signal: string; share: number } & Valid)[], path: string, clip = [NEG, POS]) =>
+    list.map((m, i) => ({ signal: m.signal, share: m.share, ...range(m, `${path}[${i}]`, clip) }));
+  const equip = (list: ({ id: string } & Valid)[], path: string, clip = [NEG, POS]) =>
+    list.map((e, i) => ({ id: e.id, ...range(e, `${path}[${i}]`, clip) }));
+  const named = (type: ScopeKind, x: { id: string; name?: string | undefined }, parent?: string): Scope => ({
     type,
-    id,
+    id: x.id,
+    ...(x.name === undefined ? {} : { name: x.name }),
     ...(parent === undefined ? {} : { parent }),
     meters: [],
     products: [],
     equipment: [],
   });
-  const branches = config.organisation.branches.map((b) => empty('branch', b.id, b.generalBranch));
-  const generalBranches = config.organisation.generalBranches.map((g) => empty('general_branch', g.id));
 
+  const { signals, virtualTerms } = compileSignals(config, p);
+  const whole = (id: string) => ({ signal: id, share: 1, fromMs: NEG, toMs: POS });
+  const site: Scope = {
+    ...named('site', config.site),
+    meters: config.signals.filter((s) => s.carrier !== undefined && s.inSiteTotal).map((s) => whole(s.id)),
+    products: config.signals.filter((s) => s.product !== undefined && s.inSiteTotal).map((s) => whole(s.id)),
+    equipment: config.equipment.map((e) => ({ id: e.id, fromMs: NEG, toMs: POS })),
+  };
+  const org = config.organisation;
+  const areas: Scope[] = org.areas.map((a, i) => {
+    const at = `organisation.areas[${i}]`;
+    return {
+      ...named('area', a, a.branch),
+      meters: assign(a.meters, `${at}.meters`),
+      products: assign(a.products, `${at}.products`),
+      equipment: equip(a.equipment, `${at}.equipment`),
+    };
+  });
+  const teams: Scope[] = org.teams.map((tm, i) => {
+    const at = `organisation.teams[${i}]`;
+    const own = range(tm, at, [NEG, POS]);
+    const clip = [own.fromMs, own.toMs];
+    return {
+      ...named('team', tm, tm.branch),
+      meters: assign(tm.meters, `${at}.meters`, clip),
+      products: assign(tm.products, `${at}.products`, clip),
+      equipment: equip(tm.equipment, `${at}.equipment`, clip),
+    };
+  });
+  const branches = org.branches.map((b) => named('branch', b, b.generalBranch));
+  const generalBranches = org.generalBranches.map((g) => named('general_branch', g));
+
+  // the library parses factor times itself; the site's are checked here first, so a bad one is named by its path
+  config.factors.forEach((f, i) => {
+    range(f, `factors[${i}]`, [NEG, POS]);
+  });
+  p.throwIfAny(file);
   const library = buildLibrary(config);
-  const carriers = new Map(config.carriers.map((c) => [c.id, c]));
   const points = new Set<number>();
   for (const s of [...areas, ...teams]) {
     for (const a of [...s.meters, ...s.products, ...s.equipment]) points.add(a.fromMs).add(a.toMs);
   }
   for (const f of library.factors) points.add(f.fromMs).add(f.toMs);
 
-  const factor = (carrier: string, kind: FactorKind, atMs: number): ResolvedFactor => {
-    const car = carriers.get(carrier);
+  return {
+    timeZone: config.site.timeZone,
+    provisionalBelow: config.completeness.provisionalBelow,
+    signals,
+    virtualTerms,
+    carriers: new Map(config.carriers.map((c) => [c.id, { id: c.id, name: c.name, unit: c.unit }])),
+    products: new Map(config.products.map((x) => [x.id, { id: x.id, name: x.name, unit: x.unit }])),
+    names: labelNames(config),
+    equipment: compileEquipment(config),
+    site,
+    committee: named('committee', org.committee),
+    areas,
+    teams,
+    branches,
+    generalBranches,
+    targets: [...config.targets],
+    library,
+    changePointsMs: [...points].filter(Number.isFinite).sort((a, b) => a - b),
+    factor: factorLookup(config, library),
+  };
+}
+
+/** Each carrier's factor series and region resolved once; the lookup picks the factor valid at an instant. */
+function factorLookup(config: PlantConfig, library: FactorLibrary): Plant['factor'] {
+  const resolved = new Map(
+    config.carriers.map((car) => {
+      const region = car.region ?? config.site.gridRegion;
+      const series = {
+        tce: car.tceSeries,
+        co2: car.co2Series ?? library.defaultCo2Series[car.id] ?? 'default',
+      };
+      const of = (kind: FactorKind) =>
+        library.factors.filter((f) => f.carrier === car.id && f.kind === kind && f.series === series[kind]);
+      return [car.id, { unit: car.unit, region, series, factors: { tce: of('tce'), co2: of('co2') } }];
+    }),
+  );
+  return (carrier, kind, atMs) => {
+    const car = resolved.get(carrier);
     if (car === undefined) throw new DataError(`unknown carrier '${carrier}'`);
-    const series =
-      kind === 'tce' ? car.tceSeries : (car.co2Series ?? library.defaultCo2Series[carrier] ?? 'default');
-    const region = car.region ?? config.site.gridRegion;
-    const valid = library.factors.filter(
-      (f) =>
-        f.carrier === carrier && f.kind === kind && f.series === series && f.fromMs <= atMs && atMs < f.toMs,
-    );
-    const found = valid.find((f) => f.region === region) ?? valid.find((f) => f.region === 'CN');
+    const valid = car.factors[kind].filter((f) => f.fromMs <= atMs && atMs < f.toMs);
+    const found = valid.find((f) => f.region === car.region) ?? valid.find((f) => f.region === 'CN');
     if (found === undefined) {
       throw new DataError(
-        `no ${kind} factor for '${carrier}' (series '${series}', region ${region}) valid at ${new Date(atMs).toISOString()}: ` +
+        `no ${kind} factor for '${carrier}' (series '${car.series[kind]}', region ${car.region}) valid at ${new Date(atMs).toISOString()}: ` +
           'add one under factors in the plant config',
       );
     }
     const per = kind === 'tce' ? `kgce/${car.unit}` : `kgCO2/${car.unit}`;
     return { perCarrierUnit: found.value * ratioUnitFactor(found.unit, per), factor: found };
-  };
-
-  return {
-    config,
-    timeZone: tz,
-    signals,
-    virtualTerms,
-    carrierUnit: new Map(config.carriers.map((c) => [c.id, c.unit])),
-    productUnit: new Map(config.products.map((p) => [p.id, p.unit])),
-    equipment: new Map(config.equipment.map((e) => [e.id, e])),
-    site,
-    areas,
-    teams,
-    branches,
-    generalBranches,
-    library,
-    changePointsMs: [...points].filter(Number.isFinite).sort((a, b) => a - b),
-    factor,
-    emissionScope(signal) {
-      const s = signals.get(signal);
-      const c = s?.carrier === undefined ? undefined : carriers.get(s.carrier);
-      return s?.emissionScope ?? c?.emissionScope ?? 'none';
-    },
   };
 }
 

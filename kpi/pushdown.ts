@@ -4,11 +4,11 @@
  * two instants is the difference of its values there, read or interpolated from the readings around each instant.
  * Every other counter (and every rate, virtual or state signal) goes the ordinary way, through range reads.
  */
-import { formatLocal, parseConfigTime } from '../config/time.ts';
+import { formatLocal } from '../config/time.ts';
 import type { AggregateReads, Around } from '../store/port.ts';
 import type { Period } from '../transforms/periods.ts';
 import { unitFactor } from '../transforms/units.ts';
-import { type SignalAmounts, unitOfMeasured } from './amounts.ts';
+import type { SignalAmounts } from './amounts.ts';
 import type { Plant } from './plant.ts';
 
 const HOUR = 3_600_000;
@@ -35,7 +35,7 @@ export async function pushdownCounters(
   if (counters.length === 0) return { amounts, fallback };
   const lookMs = Math.min(
     7 * 24 * HOUR,
-    Math.max(HOUR, ...counters.map((id) => 3 * plant.signals.get(id)!.sampleIntervalS * 1000)),
+    Math.max(HOUR, ...counters.map((id) => 3 * plant.signals.get(id)!.sampleIntervalMs)),
   );
   const [decreases, counts, ...aroundEach] = await Promise.all([
     store.decreases(period.startMs - lookMs, period.endMs + lookMs),
@@ -47,10 +47,7 @@ export async function pushdownCounters(
     const s = plant.signals.get(id)!;
     const replaced =
       (s.kind === 'counter' || s.kind === 'manual') &&
-      s.replacements.some((r) => {
-        const t = parseConfigTime(r.at, plant.timeZone);
-        return t >= period.startMs - lookMs && t <= period.endMs + lookMs;
-      });
+      s.replacements.some((r) => r.atMs >= period.startMs - lookMs && r.atMs <= period.endMs + lookMs);
     if (replaced || (decreases.get(id) ?? 0) > 0) {
       fallback.add(id);
       continue;
@@ -73,10 +70,10 @@ export async function pushdownCounters(
       fallback.add(id);
       continue;
     }
-    const f = unitFactor(s.unit, unitOfMeasured(plant, id));
+    const f = unitFactor(s.unit, s.measuredUnit);
     const a = new Float64Array(points.length - 1);
     for (let k = 0; k < a.length; k++) a[k] = (values[k + 1]! - values[k]!) * f;
-    const iv = s.sampleIntervalS * 1000;
+    const iv = s.sampleIntervalMs;
     const expected = Math.max(1, Math.floor((period.endMs - period.startMs) / iv));
     // readings counted where they are: more readings than expected in one slot could hide a gap in another
     const present = Math.min(expected, counts.get(id) ?? 0);

@@ -63,7 +63,7 @@ export function scopeSums(
     const got = amounts.get(a.signal);
     if (s.carrier === undefined || got === undefined) continue;
     const f = factors.of(s.carrier);
-    const em = plant.emissionScope(a.signal);
+    const em = s.emissionScope;
     let amount = 0;
     let tce = 0;
     let co2 = 0;

@@ -1,13 +1,17 @@
 /** Pure: target rows (met / missed) from the KPI rows of a period. */
-import type { PlantConfig } from '../config/schema.ts';
 import type { Period } from '../transforms/periods.ts';
+import type { Target } from './plant.ts';
 import type { KpiRow, TargetRow } from './rows.ts';
 
-export function targetRows(config: PlantConfig, period: Period, kpis: readonly KpiRow[]): TargetRow[] {
+/** A target applies to the period it names, or to every period of its kind. */
+export function targetApplies(t: Target, period: Period): boolean {
+  return t.period !== undefined ? t.period === period.label : t.every === period.kind;
+}
+
+export function targetRows(targets: readonly Target[], period: Period, kpis: readonly KpiRow[]): TargetRow[] {
   const out: TargetRow[] = [];
-  for (const t of config.targets) {
-    const applies = t.period !== undefined ? t.period === period.label : t.every === period.kind;
-    if (!applies) continue;
+  for (const t of targets) {
+    if (!targetApplies(t, period)) continue;
     const row = kpis.find(
       (r) => r.kpi === t.kpi && r.scope_type === t.scope.type && r.scope_id === t.scope.id,
     );

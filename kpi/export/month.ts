@@ -13,7 +13,7 @@ import { Bool, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 import { writeFileAtomic } from '../../store/atomic-write.ts';
 import type { Plant } from '../plant.ts';
-import { type KpiRow, kpiLabel, labelNames, type PeriodResult, type ScopeKind } from '../rows.ts';
+import { type KpiRow, kpiLabel, type PeriodResult, type ScopeKind } from '../rows.ts';
 import { resultsCsv } from './csv.ts';
 
 export interface ExportOptions {
@@ -81,18 +81,10 @@ export const QUALITY_HEADERS = [
 ];
 
 function names(plant: Plant): Map<string, string> {
-  const c = plant.config;
   const m = new Map<string, string>();
-  m.set(`site|${c.site.id}`, c.site.name ?? c.site.id);
-  m.set(
-    `committee|${c.organisation.committee.id}`,
-    c.organisation.committee.name ?? c.organisation.committee.id,
-  );
-  for (const b of c.organisation.branches) m.set(`branch|${b.id}`, b.name ?? b.id);
-  for (const g of c.organisation.generalBranches) m.set(`general_branch|${g.id}`, g.name ?? g.id);
-  for (const a of c.organisation.areas) m.set(`area|${a.id}`, a.name ?? a.id);
-  for (const t of c.organisation.teams) m.set(`team|${t.id}`, t.name ?? t.id);
-  for (const e of c.equipment) m.set(`equipment|${e.id}`, e.name ?? e.id);
+  const scopes = [plant.site, plant.committee, ...plant.branches, ...plant.generalBranches];
+  for (const s of [...scopes, ...plant.areas, ...plant.teams]) m.set(`${s.type}|${s.id}`, s.name ?? s.id);
+  for (const e of plant.equipment.values()) m.set(`equipment|${e.id}`, e.name ?? e.id);
   return m;
 }
 
@@ -142,7 +134,7 @@ async function workbook(result: PeriodResult, plant: Plant, periodEndMs: number)
         r.scope_id,
         n.get(`${r.scope_type}|${r.scope_id}`) ?? '',
         r.kpi,
-        kpiLabel(r.kpi, labelNames(plant.config)),
+        kpiLabel(r.kpi, plant.names),
         r.value,
         r.unit,
         r.provisional ? '是 yes' : '',
@@ -196,7 +188,7 @@ export async function exportMonth(
   plant: Plant,
   o: ExportOptions,
 ): Promise<ExportManifest> {
-  const site = plant.config.site.id;
+  const site = plant.site.id;
   const root = path.join(o.dir, result.period);
   const files: ExportManifest['files'] = [];
   const put = (rel: string, data: Buffer | Uint8Array | string, hashed: boolean) => {
@@ -207,7 +199,7 @@ export async function exportMonth(
   };
   const writeSet = async (prefix: string, r: PeriodResult) => {
     put(`${prefix}.xlsx`, await workbook(r, plant, result.endMs), false);
-    put(`${prefix}.csv`, resultsCsv([r], labelNames(plant.config)), true);
+    put(`${prefix}.csv`, resultsCsv([r], plant.names), true);
     put(`${prefix}.arrow`, arrowOf(r.kpis), true);
   };
   await writeSet(`plantkpi-${site}-${result.period}`, result);
@@ -218,7 +210,7 @@ export async function exportMonth(
     );
   }
   const used = new Set(
-    plant.config.signals.map((s) => s.carrier).filter((c): c is string => c !== undefined),
+    [...plant.signals.values()].map((s) => s.carrier).filter((c): c is string => c !== undefined),
   );
   const factorsUsed: ExportManifest['factorsUsed'] = [];
   for (const carrier of used) {

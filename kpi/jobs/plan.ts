@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { PlantConfig } from '../../config/schema.ts';
 import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
 import type { Plant, Scope } from '../plant.ts';
+import { targetApplies } from '../targets.ts';
 
 export type JobKind = 'hour' | 'day' | 'month';
 export const JOB_KINDS: readonly JobKind[] = ['hour', 'day', 'month'];
@@ -50,10 +51,11 @@ const overlaps = (a: { fromMs: number; toMs: number }, p: Period) => a.fromMs < 
 /**
  * What a period's KPIs depend on in the config: signals, carriers, products, equipment and completeness, and only
  * the factors, assignments and targets that apply inside the period. A change elsewhere leaves it unchanged, so a
- * new factor for 2027 marks no 2026 period for recompute.
+ * new factor for 2027 marks no 2026 period for recompute. `plant` is `config` compiled; the config's own sections
+ * are hashed as written, so fingerprints stored by earlier versions stay valid.
  */
-export function periodFingerprint(plant: Plant, period: Period): string {
-  const c = plant.config;
+export function periodFingerprint(plant: Plant, period: Period, config: PlantConfig): string {
+  const c = config;
   // validity clipped to the period: only what happens inside it counts
   const from = (a: { fromMs: number }) => Math.max(a.fromMs, period.startMs);
   const to = (a: { toMs: number }) => Math.min(a.toMs, period.endMs);
@@ -68,9 +70,7 @@ export function periodFingerprint(plant: Plant, period: Period): string {
     .filter((f) => overlaps(f, period))
     .map((f) => [f.carrier, f.kind, f.series, f.region, f.value, f.unit, from(f), to(f)])
     .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  const targets = c.targets.filter((t) =>
-    t.period !== undefined ? t.period === period.label : t.every === period.kind,
-  );
+  const targets = c.targets.filter((t) => targetApplies(t, period));
   return sha(
     canonicalJson({
       timeZone: c.site.timeZone,

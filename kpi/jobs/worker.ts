@@ -88,7 +88,7 @@ export async function processJob(job: Job, rt: Runtime, queue: Queue, state: Job
   await state.recordComputed({
     kind: data.kind,
     period: period.label,
-    fingerprint: periodFingerprint(rt.plant, period),
+    fingerprint: periodFingerprint(rt.plant, period, rt.config),
     configHash: rt.configHash,
     atMs: Date.now(),
   });
@@ -192,7 +192,7 @@ export async function planRecompute(
   const locked: string[] = [];
   for (const e of await state.computed()) {
     const period = parsePeriod(e.period, rt.plant.timeZone);
-    if (periodFingerprint(rt.plant, period) === e.fingerprint) continue;
+    if (periodFingerprint(rt.plant, period, rt.config) === e.fingerprint) continue;
     if (period.kind === 'month' && (await state.isLocked(period.label))) {
       locked.push(period.label);
       continue;

@@ -6,21 +6,20 @@ const num = (x: number, digits = 1) =>
   x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function demoSummary(result: PeriodResult, plant: Plant): string {
-  const c = plant.config;
   const row = (kpi: string, type: string, id: string): KpiRow | undefined =>
     result.kpis.find((r) => r.kpi === kpi && r.scope_type === type && r.scope_id === id);
   const v = (kpi: string, type: string, id: string) => row(kpi, type, id)?.value;
   const lines: string[] = [];
   lines.push(`期间 Period ${result.period} (${result.timeZone})`);
 
-  const site = c.site.id;
-  const carriers = c.carriers
+  const site = plant.site.id;
+  const carriers = [...plant.carriers.values()]
     .map((car) => {
       const x = v(`energy.${car.id}`, 'site', site);
       return x === undefined ? null : `${car.name ?? car.id} ${num(x, 0)} ${car.unit}`;
     })
     .filter(Boolean);
-  lines.push(`厂区 Site ${c.site.name ?? site}`);
+  lines.push(`厂区 Site ${plant.site.name ?? site}`);
   lines.push(`  能耗 Energy: ${carriers.join('; ')}`);
   lines.push(`  综合能耗 Comprehensive energy: ${num(v('energy.total', 'site', site) ?? 0, 3)} tce`);
   lines.push(
@@ -41,11 +40,11 @@ export function demoSummary(result: PeriodResult, plant: Plant): string {
     return `  ${id} ${name ?? ''}: ${num(r.value, 3)} ${r.unit}${r.provisional ? ' (暂定 provisional)' : ''}${goal}`;
   };
   lines.push('党支部 Branches — 单位产品综合能耗 energy intensity');
-  for (const b of c.organisation.branches) lines.push(intensityLine('branch', b.id, b.name));
+  for (const b of plant.branches) lines.push(intensityLine('branch', b.id, b.name));
   lines.push('党员责任区 Responsibility areas — 单位产品综合能耗 energy intensity');
-  for (const a of c.organisation.areas) lines.push(intensityLine('area', a.id, a.name));
+  for (const a of plant.areas) lines.push(intensityLine('area', a.id, a.name));
   lines.push('党员突击队 Assault teams');
-  for (const t of c.organisation.teams) {
+  for (const t of plant.teams) {
     const e = v('energy.total', 'team', t.id);
     if (e === undefined) {
       lines.push(`  ${t.id} ${t.name ?? ''}: 本期未活动 not active in this period`);
@@ -54,7 +53,7 @@ export function demoSummary(result: PeriodResult, plant: Plant): string {
     lines.push(`${intensityLine('team', t.id, t.name)}  (综合能耗 ${num(e, 3)} tce)`);
   }
   lines.push('设备 Equipment — OEE');
-  for (const e of c.equipment) {
+  for (const e of plant.equipment.values()) {
     const oee = v('oee', 'equipment', e.id);
     if (oee === undefined) {
       lines.push(`  ${e.id} ${e.name ?? ''}: 无数据 no data`);
