@@ -1,10 +1,12 @@
 /** `plantkpi collect` and `plantkpi opcua browse`: the long-running collector and the OPC UA address-space lister. */
+
+import { CliError, EXIT, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { checkSecrets } from '../config/secrets.ts';
 import { startCollector } from '../ingest/collector.ts';
 import { jsonLog } from '../ingest/context.ts';
 import { browseServer } from '../ingest/opcua/browse.ts';
-import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
+import type { Io, Parsed } from './args.ts';
 
 export async function cmdCollect(o: Parsed, io: Io): Promise<number> {
   const file = o.values.config;

@@ -1,4 +1,5 @@
 /** The plant config compiled for calculation: times in epoch ms, lookups by id, scopes with assignments. */
+import { KpiError } from '../config/errors.ts';
 import { parseExpression, type Term } from '../config/expression.ts';
 import {
   buildLibrary,
@@ -54,8 +55,10 @@ export interface Plant {
   emissionScope(signal: string): 1 | 2 | 3 | 'none';
 }
 
-/** The config or the data cannot give a KPI (no factor valid at a time, say): retrying will not help. */
-export class DataError extends Error {}
+/** The config or the data cannot give a KPI (no factor valid at a time, say): exit 5; retrying will not help. */
+export class DataError extends KpiError {
+  override name = 'DataError';
+}
 
 const NEG = Number.NEGATIVE_INFINITY;
 const POS = Number.POSITIVE_INFINITY;
