@@ -12,7 +12,7 @@ import { EmbeddedStore } from '../store/embedded/store.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
 import { compareWithExpected } from './expected.ts';
-import { formatResults } from './format.ts';
+import { formatResults, type OutputFormat } from './format.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_DATA = './data';
@@ -69,6 +69,15 @@ export async function cmdKpi(o: Parsed): Promise<{ results: PeriodResult[]; name
   } finally {
     await store.close();
   }
+}
+
+/** `plantkpi kpi`: the rows in the --format asked for, on stdout. */
+export async function cmdKpiPrint(o: Parsed, io: Io): Promise<number> {
+  const format = (o.values.format ?? 'table') as OutputFormat;
+  if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv`);
+  const { results, names } = await cmdKpi(o);
+  io.out(formatResults(results, format, names));
+  return EXIT.ok;
 }
 
 /** The golden scenario: the reference plant from its readings to KPIs checked against expected.json. */

@@ -3,13 +3,10 @@
  * throws into one line on stderr and the error's own exit code (config/errors.ts has the table).
  */
 import { EXIT, exitCodeOf, KpiError, PlantkpiError, UsageError } from '../config/errors.ts';
-import { loadPlantConfig } from '../config/load.ts';
 import { ConfigError, formatProblems } from '../config/problems.ts';
-import { plantJsonSchema } from '../config/schema.ts';
-import { writeFileAtomic } from '../store/atomic-write.ts';
 import { type Io, opts, stdio } from './args.ts';
-import { cmdDemo, cmdImport, cmdKpi, cmdReference } from './commands.ts';
-import { formatResults, type OutputFormat } from './format.ts';
+import { cmdDemo, cmdImport, cmdKpiPrint, cmdReference } from './commands.ts';
+import { cmdSchema, cmdValidate } from './validate.ts';
 
 const HELP = `plantkpi — plant energy, carbon and OEE KPIs attributed to branches, areas and teams
 
@@ -56,20 +53,13 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     switch (command) {
       case 'validate':
-        return validate(rest, io);
+        return cmdValidate(opts(rest, {}), io);
       case 'import':
         return await cmdImport(opts(rest, { config: true, data: true }), io);
-      case 'kpi': {
-        const o = opts(rest, { config: true, data: true, period: true, format: true });
-        const format = (o.values.format ?? 'table') as OutputFormat;
-        if (!['table', 'json', 'csv'].includes(format))
-          throw new UsageError(`--format must be table, json or csv`);
-        const { results, names } = await cmdKpi(o);
-        io.out(formatResults(results, format, names));
-        return EXIT.ok;
-      }
+      case 'kpi':
+        return await cmdKpiPrint(opts(rest, { config: true, data: true, period: true, format: true }), io);
       case 'collect': {
-        // loaded on demand: the collector's client libraries (node-opcua) are heavy
+        // loaded on demand: the collector's client libraries are heavy
         const { cmdCollect } = await import('./collect.ts');
         return await cmdCollect(opts(rest, { config: true }), io);
       }
@@ -110,40 +100,15 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
           opts(rest, { data: true, config: true, days: true, seed: true, faults: true }),
           io,
         );
-      case 'simulate': {
-        const o = opts(rest, {
-          mqtt: true,
-          'opcua-port': true,
-          pki: true,
-          seed: true,
-          'catch-up-days': true,
-        });
-        const { runLiveSim } = await import('../sim/live.ts');
-        const stop = new AbortController();
-        process.once('SIGTERM', () => stop.abort());
-        process.once('SIGINT', () => stop.abort());
-        await runLiveSim({
-          mqttUrl: o.values.mqtt ?? 'mqtt://127.0.0.1:1883',
-          opcuaPort: Number(o.values['opcua-port'] ?? 4840),
-          pkiDir: o.values.pki ?? './pki/sim',
-          seed: Number(o.values.seed ?? 2026),
-          catchUpDays: Number(o.values['catch-up-days'] ?? 31),
-          stepMs: 30 * 60_000,
-          catchUpPaceMs: 10,
-          log: (m) => io.err(`${m}\n`),
-          signal: stop.signal,
-        });
-        return EXIT.ok;
-      }
+      case 'simulate':
+        return await (await import('./simulate.ts')).cmdSimulate(
+          opts(rest, { mqtt: true, 'opcua-port': true, pki: true, seed: true, 'catch-up-days': true }),
+          io,
+        );
       case 'reference':
         return await cmdReference(opts(rest, { data: true, csv: true, config: true }), io);
-      case 'schema': {
-        const o = opts(rest, { out: true });
-        const text = `${JSON.stringify(plantJsonSchema(), null, 2)}\n`;
-        if (o.values.out) writeFileAtomic(o.values.out, text);
-        else io.out(text);
-        return EXIT.ok;
-      }
+      case 'schema':
+        return cmdSchema(opts(rest, { out: true }), io);
       case undefined:
       case 'help':
       case '--help':
@@ -156,19 +121,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   } catch (err) {
     return report(err, io);
   }
-}
-
-function validate(args: string[], io: Io): number {
-  const { positionals } = opts(args, {});
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('validate needs a FILE');
-  const { config } = loadPlantConfig(file);
-  io.out(
-    `${file}: ok — ${config.signals.length} signals, ${config.organisation.branches.length} branches, ` +
-      `${config.organisation.areas.length} areas, ${config.organisation.teams.length} teams, ` +
-      `${config.equipment.length} equipment, ${config.targets.length} targets\n`,
-  );
-  return EXIT.ok;
 }
 
 function report(err: unknown, io: Io): number {
