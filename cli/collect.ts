@@ -1,10 +1,12 @@
 /** `plantkpi collect` and `plantkpi opcua browse`: the long-running collector and the OPC UA address-space lister. */
+
+import { CliError, EXIT, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { checkSecrets } from '../config/secrets.ts';
 import { startCollector } from '../ingest/collector.ts';
 import { jsonLog } from '../ingest/context.ts';
-import { browseServer } from '../ingest/opcua/browse.ts';
-import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
+import { withOpcua } from '../ingest/opcua/library.ts';
+import type { Io, Parsed } from './args.ts';
 
 export async function cmdCollect(o: Parsed, io: Io): Promise<number> {
   const file = o.values.config;
@@ -57,6 +59,8 @@ export async function cmdOpcua(args: string[], io: Io, parse: (a: string[]) => P
   const user = o.values.user;
   const passwordEnv = o.values['password-env'] ?? 'PLANTKPI_OPCUA_PASSWORD';
   const identity = user === undefined ? undefined : { user, password: process.env[passwordEnv] ?? '' };
+  // stdout is the draft config: node-opcua's own output goes to stderr as JSON lines
+  const { browseServer } = await withOpcua(jsonLog(), () => import('../ingest/opcua/browse.ts'));
   try {
     io.out(await browseServer(url, { maxDepth: depth, maxNodes: max, ...(identity ? { identity } : {}) }));
   } catch (err) {

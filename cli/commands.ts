@@ -2,16 +2,17 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXIT, InputError, KpiError, PlantkpiError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { importCsvFile } from '../ingest/csv/import.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { type LabelNames, labelNames, type PeriodResult } from '../kpi/rows.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { openStore } from '../store/open.ts';
-import { PeriodError, parsePeriod } from '../transforms/periods.ts';
+import { parsePeriod } from '../transforms/periods.ts';
+import { dataDirToRead, type Io, type Parsed } from './args.ts';
 import { compareWithExpected } from './expected.ts';
-import { formatResults } from './format.ts';
-import { EXIT, InputError, type Io, KpiError, type Parsed, UsageError } from './main.ts';
+import { formatResults, type OutputFormat } from './format.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_DATA = './data';
@@ -55,24 +56,28 @@ export async function cmdKpi(o: Parsed): Promise<{ results: PeriodResult[]; name
   const { config } = loadPlantConfig(need(o, 'config'));
   const period = need(o, 'period');
   const plant = compilePlant(config);
-  // read before the store is opened (and its folder created): a malformed period is a usage error
-  let p: ReturnType<typeof parsePeriod>;
-  try {
-    p = parsePeriod(period, plant.timeZone);
-  } catch (err) {
-    if (err instanceof PeriodError) throw new UsageError(err.message);
-    throw err;
-  }
-  const store = await openStore(config, o.values.data ?? DEFAULT_DATA);
+  // read before the store is opened: a malformed period is a usage error (PeriodError)
+  const p = parsePeriod(period, plant.timeZone);
+  const store = await openStore(config, dataDirToRead(o.values.data ?? DEFAULT_DATA, config));
   try {
     return { results: [await runPeriod(store, plant, p)], names: labelNames(config) };
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    if (err instanceof PeriodError) throw new UsageError(err.message);
+    // ours carry their exit code (a data error 5, a store busy or out of reach 6); anything unforeseen while
+    // computing is a failed computation (5)
+    if (err instanceof PlantkpiError) throw err;
     throw new KpiError((err as Error).message);
   } finally {
     await store.close();
   }
+}
+
+/** `plantkpi kpi`: the rows in the --format asked for, on stdout. */
+export async function cmdKpiPrint(o: Parsed, io: Io): Promise<number> {
+  const format = (o.values.format ?? 'table') as OutputFormat;
+  if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv`);
+  const { results, names } = await cmdKpi(o);
+  io.out(formatResults(results, format, names));
+  return EXIT.ok;
 }
 
 /** The golden scenario: the reference plant from its readings to KPIs checked against expected.json. */

@@ -7,11 +7,12 @@
  * database missing, credentials): what was not tried is kept; 2 usage; 3 invalid config.
  */
 import path from 'node:path';
+import { CliError, EXIT, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { SecretError } from '../config/secrets.ts';
 import { replayRefused } from '../ingest/influx/replay.ts';
 import { openInfluxStore } from '../store/open.ts';
-import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
+import type { Io, Parsed } from './args.ts';
 
 export const DEFAULT_REFUSED_FILE = 'influx-refused.jsonl';
 

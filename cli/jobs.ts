@@ -2,6 +2,7 @@
  * `plantkpi worker`, `scheduler`, `backfill` and `export`: the BullMQ side. Workers and schedulers run on as many
  * machines as wanted against one Redis; all of them share the KPI code path of `plantkpi kpi`.
  */
+import { CliError, EXIT, PlantkpiError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { jsonLog } from '../ingest/context.ts';
 import { exportMonth } from '../kpi/export/month.ts';
@@ -11,8 +12,8 @@ import { openRuntime } from '../kpi/jobs/runtime.ts';
 import { JobState } from '../kpi/jobs/state.ts';
 import { installSchedulers, planRecompute, startWorker } from '../kpi/jobs/worker.ts';
 import { runPeriod } from '../kpi/run.ts';
-import { PeriodError, parsePeriod } from '../transforms/periods.ts';
-import { CliError, EXIT, type Io, type Parsed, UsageError } from './main.ts';
+import { parsePeriod } from '../transforms/periods.ts';
+import { dataDirToRead, type Io, type Parsed } from './args.ts';
 
 const DEFAULT_DATA = './data';
 
@@ -41,7 +42,8 @@ function untilSignal(): Promise<string> {
 }
 
 export async function cmdWorker(o: Parsed, io: Io): Promise<number> {
-  const rt = await openRuntime(configOf(o), o.values.data ?? DEFAULT_DATA);
+  const config = configOf(o);
+  const rt = await openRuntime(config, dataDirToRead(o.values.data ?? DEFAULT_DATA, config));
   const log = jsonLog();
   const { worker, queue } = startWorker(rt, log, Number(o.values.concurrency ?? 1));
   io.out(
@@ -81,15 +83,11 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
   for (const k of kinds)
     if (!JOB_KINDS.includes(k)) throw new UsageError(`--kinds takes hour, day, month (got '${k}')`);
   const config = configOf(o);
-  // the range is read in the site's zone before anything connects: a bad one is a usage error
-  const planned = kinds.map((kind) => {
-    try {
-      return { kind, periods: periodsBetween(kind, from, to, config.site.timeZone) };
-    } catch (err) {
-      if (err instanceof PeriodError) throw new UsageError(err.message);
-      throw err;
-    }
-  });
+  // the range is read in the site's zone before anything connects: a bad one is a usage error (PeriodError)
+  const planned = kinds.map((kind) => ({
+    kind,
+    periods: periodsBetween(kind, from, to, config.site.timeZone),
+  }));
   const rt = await openRuntime(config, o.values.data ?? DEFAULT_DATA);
   const queue = kpiQueue(rt.connection, rt.config.jobs);
   const state = new JobState(rt.connection, rt.config.jobs.prefix);
@@ -146,21 +144,17 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
   const { configHash } = await import('../kpi/jobs/plan.ts');
   const { openStore } = await import('../store/open.ts');
   const plant = compilePlant(config);
-  let p: ReturnType<typeof parsePeriod>;
-  try {
-    p = parsePeriod(period, plant.timeZone);
-  } catch (err) {
-    if (err instanceof PeriodError) throw new UsageError(err.message);
-    throw err;
-  }
+  const p = parsePeriod(period, plant.timeZone); // a PeriodError is a usage error
   if (p.kind !== 'month') throw new UsageError(`--period must be a month, e.g. 2026-10 (got '${period}')`);
-  const store = await openStore(config, o.values.data ?? DEFAULT_DATA);
+  const store = await openStore(config, dataDirToRead(o.values.data ?? DEFAULT_DATA, config));
   try {
     const result = await runPeriod(store, plant, p);
     const dir = o.values.out ?? config.jobs.exportDir;
     const manifest = await exportMonth(result, plant, { dir, configHash: configHash(config) });
     io.out(`export ${period}: ${manifest.files.length} files and manifest.json in ${dir}/${period}\n`);
   } catch (err) {
+    // ours carry their own exit code (no factor valid: 5; InfluxDB out of reach: 6)
+    if (err instanceof PlantkpiError) throw err;
     throw new CliError(`export ${period} failed: ${(err as Error).message}`);
   } finally {
     await store.close();

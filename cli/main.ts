@@ -1,22 +1,12 @@
 /**
- * The `plantkpi` command. Exit codes: 0 ok; 1 failure (one line saying why, such as the collector's port in use; a
- * stack trace only for what nobody foresaw); 2 usage (an unknown option, a malformed period); 3 invalid config (or a
- * secret it names is missing); 4 input problems (some CSV lines rejected; every valid line was imported);
- * 5 KPI computation failed.
+ * The `plantkpi` command: reads the command name, hands the options to the command's module, and turns what it
+ * throws into one line on stderr and the error's own exit code (config/errors.ts has the table).
  */
-import { parseArgs } from 'node:util';
-import { loadPlantConfig } from '../config/load.ts';
+import { EXIT, exitCodeOf, KpiError, PlantkpiError, UsageError } from '../config/errors.ts';
 import { ConfigError, formatProblems } from '../config/problems.ts';
-import { plantJsonSchema } from '../config/schema.ts';
-import { SecretError } from '../config/secrets.ts';
-import { writeFileAtomic } from '../store/atomic-write.ts';
-import { PeriodError } from '../transforms/periods.ts';
-import { cmdDemo, cmdImport, cmdKpi, cmdReference } from './commands.ts';
-import { formatResults, type OutputFormat } from './format.ts';
-
-export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3, input: 4, kpi: 5 } as const;
-
-export class UsageError extends Error {}
+import { type Io, opts, stdio } from './args.ts';
+import { cmdDemo, cmdImport, cmdKpiPrint, cmdReference } from './commands.ts';
+import { cmdSchema, cmdValidate } from './validate.ts';
 
 const HELP = `plantkpi — plant energy, carbon and OEE KPIs attributed to branches, areas and teams
 
@@ -52,39 +42,24 @@ Usage:
   plantkpi opcua browse URL [--depth N] [--max N] [--user NAME [--password-env VAR]]
                                                   a server's numeric variables as draft signal config
 
-Exit codes: 0 ok, 1 failure (e.g. the collector's port is in use), 2 usage (e.g. a malformed period),
-3 invalid config (or a secret it names is not set), 4 rejected input lines, 5 KPI computation failed.
+Exit codes: 0 ok, 1 failure (e.g. the collector's port is in use), 2 usage (e.g. a malformed period, a --data
+directory that does not exist), 3 invalid config (or a secret it names is not set), 4 rejected input lines,
+5 KPI computation failed, 6 unavailable (the data directory is locked by another writer, InfluxDB does not answer:
+try again later).
 `;
-
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const stdio: Io = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-};
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'validate':
-        return validate(rest, io);
+        return cmdValidate(opts(rest, {}), io);
       case 'import':
         return await cmdImport(opts(rest, { config: true, data: true }), io);
-      case 'kpi': {
-        const o = opts(rest, { config: true, data: true, period: true, format: true });
-        const format = (o.values.format ?? 'table') as OutputFormat;
-        if (!['table', 'json', 'csv'].includes(format))
-          throw new UsageError(`--format must be table, json or csv`);
-        const { results, names } = await cmdKpi(o);
-        io.out(formatResults(results, format, names));
-        return EXIT.ok;
-      }
+      case 'kpi':
+        return await cmdKpiPrint(opts(rest, { config: true, data: true, period: true, format: true }), io);
       case 'collect': {
-        // loaded on demand: the collector's client libraries (node-opcua) are heavy
+        // loaded on demand: the collector's client libraries are heavy
         const { cmdCollect } = await import('./collect.ts');
         return await cmdCollect(opts(rest, { config: true }), io);
       }
@@ -125,40 +100,15 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
           opts(rest, { data: true, config: true, days: true, seed: true, faults: true }),
           io,
         );
-      case 'simulate': {
-        const o = opts(rest, {
-          mqtt: true,
-          'opcua-port': true,
-          pki: true,
-          seed: true,
-          'catch-up-days': true,
-        });
-        const { runLiveSim } = await import('../sim/live.ts');
-        const stop = new AbortController();
-        process.once('SIGTERM', () => stop.abort());
-        process.once('SIGINT', () => stop.abort());
-        await runLiveSim({
-          mqttUrl: o.values.mqtt ?? 'mqtt://127.0.0.1:1883',
-          opcuaPort: Number(o.values['opcua-port'] ?? 4840),
-          pkiDir: o.values.pki ?? './pki/sim',
-          seed: Number(o.values.seed ?? 2026),
-          catchUpDays: Number(o.values['catch-up-days'] ?? 31),
-          stepMs: 30 * 60_000,
-          catchUpPaceMs: 10,
-          log: (m) => io.err(`${m}\n`),
-          signal: stop.signal,
-        });
-        return EXIT.ok;
-      }
+      case 'simulate':
+        return await (await import('./simulate.ts')).cmdSimulate(
+          opts(rest, { mqtt: true, 'opcua-port': true, pki: true, seed: true, 'catch-up-days': true }),
+          io,
+        );
       case 'reference':
         return await cmdReference(opts(rest, { data: true, csv: true, config: true }), io);
-      case 'schema': {
-        const o = opts(rest, { out: true });
-        const text = `${JSON.stringify(plantJsonSchema(), null, 2)}\n`;
-        if (o.values.out) writeFileAtomic(o.values.out, text);
-        else io.out(text);
-        return EXIT.ok;
-      }
+      case 'schema':
+        return cmdSchema(opts(rest, { out: true }), io);
       case undefined:
       case 'help':
       case '--help':
@@ -173,68 +123,21 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
 }
 
-export interface Parsed {
-  values: Record<string, string | undefined>;
-  positionals: string[];
-}
-
-function opts(args: string[], allowed: Record<string, true>): Parsed {
-  const options = Object.fromEntries(Object.keys(allowed).map((k) => [k, { type: 'string' as const }]));
-  try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | undefined>, positionals };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-function validate(args: string[], io: Io): number {
-  const { positionals } = opts(args, {});
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('validate needs a FILE');
-  const { config } = loadPlantConfig(file);
-  io.out(
-    `${file}: ok — ${config.signals.length} signals, ${config.organisation.branches.length} branches, ` +
-      `${config.organisation.areas.length} areas, ${config.organisation.teams.length} teams, ` +
-      `${config.equipment.length} equipment, ${config.targets.length} targets\n`,
-  );
-  return EXIT.ok;
-}
-
-export class InputError extends Error {}
-/** A failure whose message says it all (no stack trace for the user). */
-export class CliError extends Error {}
-export class KpiError extends Error {}
-
 function report(err: unknown, io: Io): number {
-  // a period given on the command line that cannot be read is the caller's mistake
-  if (err instanceof UsageError || err instanceof PeriodError) {
-    io.err(`plantkpi: ${err.message}\nRun 'plantkpi help' for usage.\n`);
-    return EXIT.usage;
-  }
   if (err instanceof ConfigError) {
     const [only] = err.problems;
     if (err.problems.length === 1 && only) io.err(`plantkpi: ${err.file}: ${only.path}: ${only.message}\n`);
     else
       io.err(`plantkpi: ${err.file}: ${err.problems.length} problem(s)\n${formatProblems(err.problems)}\n`);
-    return EXIT.config;
-  }
-  if (err instanceof SecretError) {
-    io.err(`plantkpi: ${err.message}\n`);
-    return EXIT.config;
-  }
-  if (err instanceof InputError) {
-    io.err(`plantkpi: ${err.message}\n`);
-    return EXIT.input;
-  }
-  if (err instanceof CliError) {
-    io.err(`plantkpi: ${err.message}\n`);
-    return EXIT.failure;
-  }
-  if (err instanceof KpiError) {
+  } else if (err instanceof UsageError) {
+    // a malformed period (PeriodError) too: what the caller typed
+    io.err(`plantkpi: ${err.message}\nRun 'plantkpi help' for usage.\n`);
+  } else if (err instanceof KpiError) {
     io.err(`plantkpi: KPI computation failed: ${err.message}\n`);
-    return EXIT.kpi;
+  } else if (err instanceof PlantkpiError) {
+    io.err(`plantkpi: ${err.message}\n`);
+  } else {
+    io.err(`plantkpi: ${(err as Error)?.stack ?? String(err)}\n`);
   }
-  io.err(`plantkpi: ${(err as Error)?.stack ?? String(err)}\n`);
-  return EXIT.failure;
+  return exitCodeOf(err);
 }

@@ -1,4 +1,5 @@
 /** Config problems: every one at once, each with the path of the field that is wrong. */
+import { EXIT, PlantkpiError } from './errors.ts';
 
 export interface Problem {
   /** where, e.g. `organisation.areas[1].meters[0].share` or `line 12, column 3` */
@@ -6,7 +7,10 @@ export interface Problem {
   message: string;
 }
 
-export class ConfigError extends Error {
+/** The config is invalid (exit 3); retrying will not help until it is fixed. */
+export class ConfigError extends PlantkpiError {
+  readonly exitCode = EXIT.config;
+  readonly retryable = false;
   constructor(
     readonly file: string,
     readonly problems: readonly Problem[],

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { EXIT, PlantkpiError } from './errors.ts';
 
 export const SecretRef = z
   .object({
@@ -20,7 +21,9 @@ export const SecretRef = z
 export type SecretRefT = z.infer<typeof SecretRef>;
 
 /** A secret the config names cannot be had: one line naming the field and the variable or file. */
-export class SecretError extends Error {
+export class SecretError extends PlantkpiError {
+  readonly exitCode = EXIT.config;
+  readonly retryable = false;
   constructor(
     /** the config field, e.g. `influx.password` or `sources.mqtt[0].password` */
     readonly field: string,

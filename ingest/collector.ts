@@ -69,7 +69,7 @@ export async function startCollector(
     onFailed: (err, readings) =>
       log('error', 'spool write failed; not acknowledged', { error: err.message, readings }),
   });
-  const sources = createSources(config.sources, { intake, edge, deadLetter, metrics: sm, log });
+  const sources = await createSources(config.sources, { intake, edge, deadLetter, metrics: sm, log });
 
   metrics.gauge('plantkpi_spool_bytes', 'bytes of readings in the spool not yet written to InfluxDB', () => [
     { labels: {}, value: spool.stats().bytes },

@@ -1,7 +1,7 @@
 /** The registry of source kinds' factories (their schemas are in schemas.ts). */
 import type { SourceContext, SourceStatus } from './context.ts';
 import { MqttSource } from './mqtt/source.ts';
-import { OpcuaSource } from './opcua/source.ts';
+import { withOpcua } from './opcua/library.ts';
 import type { SourcesConfig } from './schemas.ts';
 
 export interface Source {
@@ -12,6 +12,12 @@ export interface Source {
   stop(): Promise<void>;
 }
 
-export function createSources(cfg: SourcesConfig, ctx: SourceContext): Source[] {
-  return [...cfg.mqtt.map((c) => new MqttSource(c, ctx)), ...cfg.opcua.map((c) => new OpcuaSource(c, ctx))];
+export async function createSources(cfg: SourcesConfig, ctx: SourceContext): Promise<Source[]> {
+  const sources: Source[] = cfg.mqtt.map((c) => new MqttSource(c, ctx));
+  if (cfg.opcua.length > 0) {
+    // node-opcua only when an OPC UA source is configured, its output in the collector's log
+    const { OpcuaSource } = await withOpcua(ctx.log, () => import('./opcua/source.ts'));
+    sources.push(...cfg.opcua.map((c) => new OpcuaSource(c, ctx)));
+  }
+  return sources;
 }

@@ -2,6 +2,7 @@
  * The plant config compiled for calculation, once: times in epoch ms, lookups by id, scopes with their assignments
  * and names, units, emission scopes and factor series resolved. The engine takes this model, never the raw config.
  */
+import { KpiError } from '../config/errors.ts';
 import type { Term } from '../config/expression.ts';
 import {
   buildLibrary,
@@ -93,8 +94,10 @@ export interface Plant {
   factor(carrier: string, kind: FactorKind, atMs: number): ResolvedFactor;
 }
 
-/** The config or the data cannot give a KPI (no factor valid at a time, say): retrying will not help. */
-export class DataError extends Error {}
+/** The config or the data cannot give a KPI (no factor valid at a time, say): exit 5; retrying will not help. */
+export class DataError extends KpiError {
+  override name = 'DataError';
+}
 
 const NEG = Number.NEGATIVE_INFINITY;
 const POS = Number.POSITIVE_INFINITY;

@@ -4,7 +4,9 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { LockTimeoutError } from '../store/embedded/lock.ts';
+import { EmbeddedStore } from '../store/embedded/store.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, ROOT, tempDir } from './helpers.ts';
 
 const tmp = tempDir('plantkpi-cli-');
@@ -194,6 +196,83 @@ collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/secret-dead" }`,
       expect(r.err).toMatch(/^plantkpi: [^\n]+\nRun 'plantkpi help' for usage\.\n$/);
     }
     expect(existsSync(data)).toBe(false);
+  });
+});
+
+describe('the --data directory', () => {
+  it('kpi, export and worker refuse one that does not exist, naming it (exit 2), and create nothing', async () => {
+    const data = path.join(tmp.dir, 'no-such-store');
+    const runs = [
+      ['kpi', '--period', '2026-10'],
+      ['export', '--period', '2026-10', '--out', path.join(tmp.dir, 'no-export')],
+      ['worker'],
+    ];
+    for (const args of runs) {
+      const r = await cli(...args, '--config', REFERENCE_CONFIG, '--data', data);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.err, args[0]).toBe(
+        `plantkpi: --data ${data}: no such directory; import readings into it first (plantkpi import FILE.csv --config FILE --data ${data}) or give the store's directory\n`,
+      );
+      expect(r.out, args[0]).toBe('');
+    }
+    expect(existsSync(data)).toBe(false);
+    expect(existsSync(path.join(tmp.dir, 'no-export'))).toBe(false);
+    // a file where the directory should be is no store either
+    const file = path.join(tmp.dir, 'a-file');
+    writeFileSync(file, '');
+    expect((await cli('kpi', '--period', '2026-10', '--config', REFERENCE_CONFIG, '--data', file)).code).toBe(
+      2,
+    );
+  });
+
+  it('import creates it', async () => {
+    const data = path.join(tmp.dir, 'new-store', 'nested');
+    const r = await cli(
+      'import',
+      path.join(REFERENCE, 'readings.csv'),
+      '--config',
+      REFERENCE_CONFIG,
+      '--data',
+      data,
+    );
+    expect(r.code).toBe(0);
+    const k = await cli('kpi', '--period', '2026-10-05', '--config', REFERENCE_CONFIG, '--data', data);
+    expect(k.code).toBe(0);
+  }, 30_000);
+});
+
+describe('each error ends the command with its own exit code', () => {
+  it('kpi: a store held by another writer is exit 6 (try again), not 5 (computation failed)', async () => {
+    const data = path.join(tmp.dir, 'locked-store');
+    mkdirSync(data);
+    const held = vi
+      .spyOn(EmbeddedStore.prototype, 'readRange')
+      .mockRejectedValue(
+        new LockTimeoutError(path.join(data, 'write.lock'), 'the data directory is locked by process 7'),
+      );
+    try {
+      const r = await cli('kpi', '--period', '2026-10', '--config', REFERENCE_CONFIG, '--data', data);
+      expect(held).toHaveBeenCalled();
+      expect(r.code).toBe(6);
+      expect(r.err).toBe('plantkpi: the data directory is locked by process 7\n');
+    } finally {
+      held.mockRestore();
+    }
+  });
+
+  it('kpi: an unforeseen failure while computing stays exit 5', async () => {
+    const data = path.join(tmp.dir, 'broken-store');
+    mkdirSync(data);
+    const broken = vi
+      .spyOn(EmbeddedStore.prototype, 'readRange')
+      .mockRejectedValue(new Error('disk on fire'));
+    try {
+      const r = await cli('kpi', '--period', '2026-10', '--config', REFERENCE_CONFIG, '--data', data);
+      expect(r.code).toBe(5);
+      expect(r.err).toBe('plantkpi: KPI computation failed: disk on fire\n');
+    } finally {
+      broken.mockRestore();
+    }
   });
 });
 

@@ -3,6 +3,7 @@
  * Days and months follow the zone's calendar, so in a zone with daylight saving a day lasts 23, 24 or 25 hours.
  */
 import { DateTime, IANAZone } from 'luxon';
+import { UsageError } from '../config/errors.ts';
 
 export type PeriodKind = 'hour' | 'day' | 'month' | 'range';
 
@@ -23,8 +24,10 @@ const FORMS =
   "where a clock change repeats it), or 'FROM..TO' with dates or ISO date-times ('2026-10-01..2026-10-16', " +
   "'2026-10-01T08:00..2026-10-01T20:00+08:00')";
 
-/** A period text that cannot be read: the caller's input is wrong. */
-export class PeriodError extends Error {}
+/** A period text that cannot be read: the caller's input is wrong (a usage error, exit 2; never retried). */
+export class PeriodError extends UsageError {
+  override name = 'PeriodError';
+}
 
 function fail(spec: string, why: string): never {
   throw new PeriodError(`period '${spec}': ${why}; use ${FORMS}`);

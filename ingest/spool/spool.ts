@@ -11,6 +11,7 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { type FileHandle, open, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UnavailableError } from '../../config/errors.ts';
 import { frame, parseSegmentName, scan, segmentName } from './segments.ts';
 
 export interface SpoolOptions {
@@ -25,9 +26,9 @@ export interface SpoolOptions {
   fsync?: boolean;
 }
 
-export class SpoolFullError extends Error {
-  /** the caller may retry once the consumer has caught up */
-  readonly retryable = true;
+/** The spool's budget is used: the caller may retry once the consumer has caught up (retryable). */
+export class SpoolFullError extends UnavailableError {
+  override name = 'SpoolFullError';
 }
 
 export interface SpoolBatch {

@@ -2,15 +2,16 @@
  * The KPI worker: scheduler ticks become compute jobs with deterministic ids; a compute job reads the period through
  * the store, computes (the same code as `plantkpi kpi`), writes the rows to the KPI sink (overwriting, never
  * doubling), remembers the period's fingerprint, and for a month close writes the export and locks the month.
- * Bad data or a locked month fails the job at once (UnrecoverableError, reason visible); anything else is retried.
+ * What fails a job at once (UnrecoverableError, reason visible) is what says it cannot be helped by a retry: an error
+ * whose `retryable` is false (config/errors.ts: bad data, a config error, a malformed period, InfluxDB refusing the
+ * rows), a locked month, a job made for another config. Anything else is retried (a lock held, InfluxDB down).
  */
 import os from 'node:os';
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
-import { ConfigError } from '../../config/problems.ts';
+import { isRetryable } from '../../config/errors.ts';
 import { pointLine } from '../../store/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import { exportMonth } from '../export/month.ts';
-import { DataError } from '../plant.ts';
 import { runPeriod } from '../run.ts';
 import { type JobKind, periodFingerprint, previousPeriod } from './plan.ts';
 import { type ComputeData, enqueueCompute, kpiQueue, QUEUE_NAME, type TickData } from './queue.ts';
@@ -53,12 +54,7 @@ export async function processJob(job: Job, rt: Runtime, queue: Queue, state: Job
       `job made for config ${data.configHash}, this worker runs config ${rt.configHash}: run every worker on the same config`,
     );
   }
-  let period: ReturnType<typeof parsePeriod>;
-  try {
-    period = parsePeriod(data.period, rt.plant.timeZone);
-  } catch (err) {
-    throw new UnrecoverableError((err as Error).message);
-  }
+  const period = parsePeriod(data.period, rt.plant.timeZone); // a PeriodError is not retryable
   const month = period.kind === 'month' ? period.label : null;
   if (month !== null && !data.reopen && (await state.isLocked(month))) {
     await state.audit({
@@ -73,16 +69,7 @@ export async function processJob(job: Job, rt: Runtime, queue: Queue, state: Job
     );
   }
   await job.updateProgress(5);
-  let result: Awaited<ReturnType<typeof runPeriod>>;
-  try {
-    result = await runPeriod(rt.store, rt.plant, period);
-  } catch (err) {
-    // missing factors, impossible units: the data or config is wrong, retrying will not help
-    if (err instanceof ConfigError || err instanceof DataError) {
-      throw new UnrecoverableError((err as Error).message);
-    }
-    throw err;
-  }
+  const result = await runPeriod(rt.store, rt.plant, period);
   await job.updateProgress(70);
   await rt.sink.write(result, data.kind);
   await state.recordComputed({
@@ -111,6 +98,18 @@ export async function processJob(job: Job, rt: Runtime, queue: Queue, state: Job
   return summary;
 }
 
+/**
+ * What a failed job is to BullMQ: the error itself when a retry can help (it is retried with the queue's backoff), an
+ * UnrecoverableError with the same message when it cannot (the error's own `retryable` says which). An
+ * UnrecoverableError thrown by processJob passes as it is.
+ */
+export function jobError(err: unknown): unknown {
+  if (isRetryable(err)) return err;
+  const e = new UnrecoverableError((err as Error).message);
+  e.cause = err;
+  return e;
+}
+
 export function startWorker(
   rt: Runtime,
   log: JobLog,
@@ -118,7 +117,14 @@ export function startWorker(
 ): { worker: Worker; queue: Queue; state: JobState } {
   const queue = kpiQueue(rt.connection, rt.config.jobs);
   const state = new JobState(rt.connection, rt.config.jobs.prefix);
-  const worker = new Worker(QUEUE_NAME, (job) => processJob(job, rt, queue, state), {
+  const run = async (job: Job) => {
+    try {
+      return await processJob(job, rt, queue, state);
+    } catch (err) {
+      throw jobError(err);
+    }
+  };
+  const worker = new Worker(QUEUE_NAME, run, {
     connection: rt.connection,
     prefix: rt.config.jobs.prefix,
     concurrency,

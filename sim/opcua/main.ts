@@ -6,7 +6,11 @@
  * as the accelerated demo does (a server in its own process samples on time whatever the parent is busy with).
  */
 import { parseArgs } from 'node:util';
-import { SimOpcuaServer } from './server.ts';
+import { jsonLog } from '../../ingest/context.ts';
+import { withOpcua } from '../../ingest/opcua/library.ts';
+
+// stdout carries `ready <endpoint>` to the parent: node-opcua's own output goes to stderr as JSON lines
+const { SimOpcuaServer } = await withOpcua(jsonLog(), () => import('./server.ts'));
 
 const { values } = parseArgs({
   options: {

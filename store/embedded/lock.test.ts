@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock, parseOwner } from './lock.ts';
+import { acquireLock, LockTimeoutError, parseOwner } from './lock.ts';
 
 describe('write lock', () => {
   let dir: string;
@@ -47,6 +47,13 @@ describe('write lock', () => {
     await expect(acquireLock(lock, { timeoutMs: 50 })).rejects.toThrow(
       /locked by process 999999999 on some-other-host .*If none is, delete the lock file/,
     );
+    // the worker retries it and a command exits 6: another writer may be done later
+    await expect(acquireLock(lock, { timeoutMs: 10 })).rejects.toMatchObject({
+      constructor: LockTimeoutError,
+      file: lock,
+      retryable: true,
+      exitCode: 6,
+    });
   });
 
   it('lets waiters take turns: one holder at a time', async () => {

@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
+import { UnavailableError } from '../../config/errors.ts';
 
 export interface LockOptions {
   /** how long to wait for another writer before giving up */
@@ -104,7 +105,19 @@ function breakStale(file: string, seenText: string, orphanAfterMs: number): bool
   return true;
 }
 
-/** Waits up to timeoutMs for the lock; returns its release function. */
+/** Another writer held the lock for the whole wait: retryable, exit 6 (the same command may succeed later). */
+export class LockTimeoutError extends UnavailableError {
+  override name = 'LockTimeoutError';
+  constructor(
+    /** the lock file */
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Waits up to timeoutMs for the lock; returns its release function. Throws LockTimeoutError past it. */
 export async function acquireLock(file: string, opts: LockOptions = {}): Promise<() => void> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const pollMs = opts.pollMs ?? 10;
@@ -121,7 +134,8 @@ export async function acquireLock(file: string, opts: LockOptions = {}): Promise
       const who = owner
         ? `process ${owner.pid}${owner.host ? ` on ${owner.host}` : ''}`
         : 'an unknown process';
-      throw new Error(
+      throw new LockTimeoutError(
+        file,
         `the data directory is locked by ${who} (${file}) for more than ${timeoutMs} ms; another writer is running. If none is, delete the lock file`,
       );
     }

@@ -4,6 +4,7 @@
  * (v1 /write or the v2 write API). Responses are read in chunks, so a long range never sits in one JSON document.
  */
 
+import { EXIT, type ExitCode, PlantkpiError } from '../../config/errors.ts';
 import type {
   AggregateReads,
   Around,
@@ -57,7 +58,18 @@ interface InfluxSeries {
   tags?: Record<string, string>;
 }
 
-export class InfluxQueryError extends Error {}
+/** A query failed: retryable (exit 6) when InfluxDB could not be reached or was busy, else exit 1. */
+export class InfluxQueryError extends PlantkpiError {
+  readonly exitCode: ExitCode;
+  override name = 'InfluxQueryError';
+  constructor(
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.exitCode = retryable ? EXIT.unavailable : EXIT.failure;
+  }
+}
 
 export class InfluxStore implements SeriesStore, AggregateReads, ReadingWriter, LineWrites {
   constructor(
@@ -109,11 +121,13 @@ export class InfluxStore implements SeriesStore, AggregateReads, ReadingWriter, 
         signal: AbortSignal.timeout(this.q.timeoutMs ?? 120_000),
       });
     } catch (err) {
-      throw new InfluxQueryError(`cannot reach InfluxDB at ${this.q.url}: ${(err as Error).message}`);
+      throw new InfluxQueryError(`cannot reach InfluxDB at ${this.q.url}: ${(err as Error).message}`, true);
     }
     const text = await res.text();
-    if (!res.ok)
-      throw new InfluxQueryError(`InfluxDB answered ${res.status} to a query: ${text.slice(0, 300)}`);
+    if (!res.ok) {
+      const busy = res.status >= 500 || res.status === 429 || res.status === 408;
+      throw new InfluxQueryError(`InfluxDB answered ${res.status} to a query: ${text.slice(0, 300)}`, busy);
+    }
     const out: InfluxSeries[] = [];
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;

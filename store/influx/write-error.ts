@@ -6,7 +6,10 @@
  *              says what to do (`hint`)
  *   data       any other 4xx (a field type conflict, points beyond the retention policy, an unparsable line): the
  *              server refused these points; it may have stored the others (a partial write, see partial.ts)
+ * `retryable` is the decision the spool, the forwarder and the job worker act on; a command that ends on a WriteError
+ * exits 6 (transient: try again later), 3 (config) or 4 (data refused).
  */
+import { EXIT, type ExitCode, PlantkpiError } from '../../config/errors.ts';
 
 export type WriteErrorKind = 'transient' | 'config' | 'data';
 
@@ -18,8 +21,11 @@ export interface WriteErrorDetails {
   body?: string;
 }
 
-export class WriteError extends Error {
+const EXIT_OF_KIND = { transient: EXIT.unavailable, config: EXIT.config, data: EXIT.input } as const;
+
+export class WriteError extends PlantkpiError {
   readonly kind: WriteErrorKind;
+  readonly exitCode: ExitCode;
   readonly hint?: string;
   readonly body?: string;
   constructor(
@@ -34,6 +40,7 @@ export class WriteError extends Error {
     super(message);
     this.name = 'WriteError';
     this.kind = details.kind ?? (retryable ? 'transient' : 'data');
+    this.exitCode = EXIT_OF_KIND[this.kind];
     if (details.hint !== undefined) this.hint = details.hint;
     if (details.body !== undefined) this.body = details.body;
   }

@@ -1,0 +1,25 @@
+/** `plantkpi simulate`: the simulated site as a service (sim/live.ts) until SIGTERM or SIGINT. */
+import { EXIT } from '../config/errors.ts';
+import { jsonLog } from '../ingest/context.ts';
+import { withOpcua } from '../ingest/opcua/library.ts';
+import type { Io, Parsed } from './args.ts';
+
+export async function cmdSimulate(o: Parsed, io: Io): Promise<number> {
+  // its OPC UA server's library logs go to stderr as JSON lines, as the collector's do
+  const { runLiveSim } = await withOpcua(jsonLog(), () => import('../sim/live.ts'));
+  const stop = new AbortController();
+  process.once('SIGTERM', () => stop.abort());
+  process.once('SIGINT', () => stop.abort());
+  await runLiveSim({
+    mqttUrl: o.values.mqtt ?? 'mqtt://127.0.0.1:1883',
+    opcuaPort: Number(o.values['opcua-port'] ?? 4840),
+    pkiDir: o.values.pki ?? './pki/sim',
+    seed: Number(o.values.seed ?? 2026),
+    catchUpDays: Number(o.values['catch-up-days'] ?? 31),
+    stepMs: 30 * 60_000,
+    catchUpPaceMs: 10,
+    log: (m) => io.err(`${m}\n`),
+    signal: stop.signal,
+  });
+  return EXIT.ok;
+}
