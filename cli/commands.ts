@@ -123,6 +123,8 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
   const faults = new Set(
     asked.filter((f) => f !== 'bad-payloads') as ('rollover' | 'replacement' | 'outage')[],
   );
+  if (o.values['influx-database'] !== undefined && o.values.influx === undefined)
+    throw new UsageError('--influx-database NAME goes with --influx URL');
   const t0 = Date.now();
   io.out(`镁业基地模拟 Simulated magnesium site: ${days} day(s) of October 2026, data in ${dataDir}\n`);
   const r = await runDemo({
@@ -133,6 +135,13 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
     paceMs: 10,
     badPayloadEvery: asked.includes('bad-payloads') ? 50 : 0,
     faults,
+    mqttUrl: o.values.mqtt,
+    influx:
+      o.values.influx === undefined
+        ? undefined
+        : { url: o.values.influx, database: o.values['influx-database'] ?? 'plantkpi' },
+    redisUrl: o.values.redis,
+    nowMs: Date.now(),
     progress: (t) => io.out(t),
   });
   const { compilePlant } = await import('../kpi/plant.ts');

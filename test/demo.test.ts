@@ -47,16 +47,22 @@ describe('plantkpi demo', () => {
 });
 
 describe('plantkpi demo against external services', () => {
-  it('with broker, InfluxDB and Redis URLs set, it runs against them: readings and KPI points in InfluxDB, jobs on Redis', async () => {
+  it('given --mqtt, --influx and --redis URLs, it runs against them: readings and KPI points in InfluxDB, jobs on Redis', async () => {
     const [influx, redis, broker] = await Promise.all([startInflux(), startRedis(), startMosquitto()]);
     try {
-      const env = {
-        PLANTKPI_MQTT_URL: broker.url,
-        PLANTKPI_INFLUX_URL: influx.url,
-        PLANTKPI_REDIS_URL: redis.url,
-      };
-      Object.assign(process.env, env);
-      const r = await cli('demo', '--days', '2', '--data', path.join(tmp.dir, 'ext'));
+      const r = await cli(
+        'demo',
+        '--days',
+        '2',
+        '--data',
+        path.join(tmp.dir, 'ext'),
+        '--mqtt',
+        broker.url,
+        '--influx',
+        influx.url,
+        '--redis',
+        redis.url,
+      );
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/作业 Jobs on Redis: 3\/3/);
@@ -80,9 +86,6 @@ describe('plantkpi demo against external services', () => {
       const plant = compilePlant(config);
       expect(r.out).toContain(demoSummary(await runPeriod(store, plant, '2026-10-01..2026-10-03'), plant));
     } finally {
-      delete process.env.PLANTKPI_MQTT_URL;
-      delete process.env.PLANTKPI_INFLUX_URL;
-      delete process.env.PLANTKPI_REDIS_URL;
       await Promise.all([influx.destroy(), redis.destroy(), broker.destroy()]);
     }
   }, 180_000);
