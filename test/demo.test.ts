@@ -2,6 +2,7 @@
  * The main job, shortened to two simulated days: what `plantkpi demo` prints agrees with the KPIs the same code
  * computes afterwards from the readings the demo stored; nothing published was lost on the way.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
@@ -44,6 +45,16 @@ describe('plantkpi demo', () => {
     expect(r.out).toMatch(/PK-1 铸锭机 Ingot casting machine: OEE 0\.\d{4}/);
     expect(again.kpis.filter((k) => k.provisional).map((k) => `${k.scope_id} ${k.kpi}`)).toEqual([]);
   }, 120_000);
+});
+
+describe('plantkpi demo options', () => {
+  it('--influx-database without --influx is a usage error, exit 2, before anything starts', async () => {
+    const data = path.join(tmp.dir, 'no-influx');
+    const r = await cli('demo', '--days', '1', '--data', data, '--influx-database', 'x');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--influx-database NAME goes with --influx URL/);
+    expect(existsSync(data)).toBe(false);
+  });
 });
 
 describe('plantkpi demo against external services', () => {
