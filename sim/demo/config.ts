@@ -69,7 +69,7 @@ export function runConfig(base: PlantConfig, i: RunConfigInput): PlantConfig {
       readingWindow: { ...win, maxAgeS: Math.max(win.maxAgeS, replayAgeS) },
     },
     jobs: { ...base.jobs, exportDir: path.join(i.dataDir, 'exports') },
-    influx: i.influx ? InfluxSchema.parse(i.influx) : base.influx,
+    ...(i.influx ? { influx: InfluxSchema.parse(i.influx) } : {}),
   };
 }
 
