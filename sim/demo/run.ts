@@ -72,7 +72,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     startMs,
     nowMs: o.nowMs,
   });
-  if (o.influx) await createInfluxDatabase(config.influx!);
+  if (o.influx) await createInfluxDatabase(o.influx);
   const store = await openDemoStore(config, o.dataDir);
   const collector = await startCollector(config, () => {}, { store });
 

@@ -8,7 +8,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aedes } from 'aedes';
-import type { InfluxConfig } from '../../store/influx/schema.ts';
 
 export interface ServicesInput {
   /** the demo's data directory: the OPC UA server keeps its PKI under it */
@@ -75,7 +74,7 @@ export async function startServices(i: ServicesInput): Promise<DemoServices> {
 }
 
 /** InfluxDB 1.x: creates the demo's database if it is missing (CREATE DATABASE is idempotent). */
-export async function createInfluxDatabase(influx: InfluxConfig): Promise<void> {
+export async function createInfluxDatabase(influx: { url: string; database: string }): Promise<void> {
   const q = new URLSearchParams({ q: `CREATE DATABASE "${influx.database}"` });
   const res = await fetch(`${influx.url.replace(/\/$/, '')}/query`, { method: 'POST', body: q });
   if (!res.ok) throw new Error(`cannot create database ${influx.database} at ${influx.url}: ${res.status}`);
