@@ -113,8 +113,6 @@ export async function cmdReference(o: Parsed, io: Io): Promise<number> {
 
 /** The main job: a simulated magnesium site for a month, collected, computed, summarised and exported. */
 export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
-  const { runDemo } = await import('../sim/demo/run.ts');
-  const { demoSummary } = await import('../sim/demo/summary.ts');
   const configFile = o.values.config ?? path.join(ROOT, 'config', 'examples', 'magnesium-site.yaml');
   const days = Number(o.values.days ?? 31);
   if (!Number.isInteger(days) || days < 1 || days > 31) throw new UsageError('--days takes 1 to 31');
@@ -128,6 +126,10 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
   const faults = new Set(
     asked.filter((f) => f !== 'bad-payloads') as ('rollover' | 'replacement' | 'outage')[],
   );
+  if (o.values['influx-database'] !== undefined && o.values.influx === undefined)
+    throw new UsageError('--influx-database NAME goes with --influx URL');
+  const { runDemo } = await import('../sim/demo/run.ts');
+  const { demoSummary } = await import('../sim/demo/summary.ts');
   const t0 = Date.now();
   io.out(`镁业基地模拟 Simulated magnesium site: ${days} day(s) of October 2026, data in ${dataDir}\n`);
   const r = await runDemo({
@@ -138,6 +140,13 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
     paceMs: 10,
     badPayloadEvery: asked.includes('bad-payloads') ? 50 : 0,
     faults,
+    mqttUrl: o.values.mqtt,
+    influx:
+      o.values.influx === undefined
+        ? undefined
+        : { url: o.values.influx, database: o.values['influx-database'] ?? 'plantkpi' },
+    redisUrl: o.values.redis,
+    nowMs: Date.now(),
     progress: (t) => io.out(t),
   });
   const { compilePlant } = await import('../kpi/plant.ts');

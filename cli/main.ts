@@ -18,8 +18,11 @@ Usage:
                                                   KPI and target rows; P = 2026-10 | 2026-10-05 |
                                                   2026-10-05T08 | FROM..TO (dates or ISO date-times)
   plantkpi demo [--days N] [--seed N] [--faults rollover,replacement,outage,bad-payloads|none] [--data DIR]
+                [--mqtt URL] [--influx URL [--influx-database NAME]] [--redis URL]
                                                   a simulated magnesium site for October 2026: OPC UA and
-                                                  MQTT -> collector -> store -> KPIs, summary and export
+                                                  MQTT -> collector -> store -> KPIs, summary and export;
+                                                  given URLs, it uses that broker, stores in that InfluxDB 1.x
+                                                  (database plantkpi) and runs the KPI jobs on that Redis
   plantkpi simulate [--mqtt URL] [--opcua-port N] [--catch-up-days N] [--seed N]
                                                   the simulated site as a service: replays the last days fast,
                                                   then publishes in real time (MQTT and OPC UA)
@@ -97,7 +100,17 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       }
       case 'demo':
         return await cmdDemo(
-          opts(rest, { data: true, config: true, days: true, seed: true, faults: true }),
+          opts(rest, {
+            data: true,
+            config: true,
+            days: true,
+            seed: true,
+            faults: true,
+            mqtt: true,
+            influx: true,
+            'influx-database': true,
+            redis: true,
+          }),
           io,
         );
       case 'simulate':

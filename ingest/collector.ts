@@ -26,7 +26,23 @@ export interface Collector {
   spool: Spool;
   intake: Intake;
   sources: Source[];
+  /** what the collector has counted so far (also after stop) */
+  stats(): CollectorStats;
   stop(): Promise<void>;
+}
+
+/** The collector's counts, as numbers (the same counters /metrics renders as text). */
+export interface CollectorStats {
+  /** readings durably spooled, per source id */
+  readingsIn: Record<string, number>;
+  /** payloads or readings dead-lettered at the edge, per source id */
+  deadLettered: Record<string, number>;
+  /** readings written to the store (InfluxDB or the embedded store) */
+  readingsOut: number;
+  /** readings the store refused, in influx-refused.jsonl */
+  refused: number;
+  /** age of the oldest reading in the spool not yet written (0: the spool is drained) */
+  spoolOldestAgeMs: number;
 }
 
 export interface CollectorOptions {
@@ -200,6 +216,15 @@ export async function startCollector(
     spool,
     intake,
     sources,
+    stats: () => ({
+      readingsIn: Object.fromEntries(sources.map((src) => [src.id, sm.readingsIn.get({ source: src.id })])),
+      deadLettered: Object.fromEntries(
+        sources.map((src) => [src.id, sm.deadLettered.get({ source: src.id })]),
+      ),
+      readingsOut: forwarder.stats.linesWritten,
+      refused: forwarder.stats.deadLetteredLines,
+      spoolOldestAgeMs: spool.stats().oldestAgeMs,
+    }),
     async stop() {
       clearInterval(selfReport);
       log('info', 'collector stopping: flushing');

@@ -37,20 +37,19 @@ let broker: Broker;
 beforeAll(async () => {
   [influx, redis, broker] = await Promise.all([startInflux(), startRedis(), startMosquitto()]);
   // the demo's output: a simulated month through the collector into InfluxDB, KPI jobs on Redis
-  Object.assign(process.env, {
-    PLANTKPI_MQTT_URL: broker.url,
-    PLANTKPI_INFLUX_URL: influx.url,
-    PLANTKPI_REDIS_URL: redis.url,
-  });
-  try {
-    const r = await cli('demo', '--data', path.join(tmp.dir, 'demo'));
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-  } finally {
-    delete process.env.PLANTKPI_MQTT_URL;
-    delete process.env.PLANTKPI_INFLUX_URL;
-    delete process.env.PLANTKPI_REDIS_URL;
-  }
+  const r = await cli(
+    'demo',
+    '--data',
+    path.join(tmp.dir, 'demo'),
+    '--mqtt',
+    broker.url,
+    '--influx',
+    influx.url,
+    '--redis',
+    redis.url,
+  );
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
 }, 240_000);
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
  * The main job, shortened to two simulated days: what `plantkpi demo` prints agrees with the KPIs the same code
  * computes afterwards from the readings the demo stored; nothing published was lost on the way.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
@@ -59,17 +60,33 @@ describe('plantkpi demo', () => {
   }, 120_000);
 });
 
+describe('plantkpi demo options', () => {
+  it('--influx-database without --influx is a usage error, exit 2, before anything starts', async () => {
+    const data = path.join(tmp.dir, 'no-influx');
+    const r = await cli('demo', '--days', '1', '--data', data, '--influx-database', 'x');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--influx-database NAME goes with --influx URL/);
+    expect(existsSync(data)).toBe(false);
+  });
+});
+
 describe('plantkpi demo against external services', () => {
-  it('with broker, InfluxDB and Redis URLs set, it runs against them: readings and KPI points in InfluxDB, jobs on Redis', async () => {
+  it('given --mqtt, --influx and --redis URLs, it runs against them: readings and KPI points in InfluxDB, jobs on Redis', async () => {
     const [influx, redis, broker] = await Promise.all([startInflux(), startRedis(), startMosquitto()]);
     try {
-      const env = {
-        PLANTKPI_MQTT_URL: broker.url,
-        PLANTKPI_INFLUX_URL: influx.url,
-        PLANTKPI_REDIS_URL: redis.url,
-      };
-      Object.assign(process.env, env);
-      const r = await cli('demo', '--days', '2', '--data', path.join(tmp.dir, 'ext'));
+      const r = await cli(
+        'demo',
+        '--days',
+        '2',
+        '--data',
+        path.join(tmp.dir, 'ext'),
+        '--mqtt',
+        broker.url,
+        '--influx',
+        influx.url,
+        '--redis',
+        redis.url,
+      );
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/作业 Jobs on Redis: 3\/3/);
@@ -93,9 +110,6 @@ describe('plantkpi demo against external services', () => {
       const plant = compilePlant(config);
       expect(r.out).toContain(demoSummary(await runPeriod(store, plant, '2026-10-01..2026-10-03'), plant));
     } finally {
-      delete process.env.PLANTKPI_MQTT_URL;
-      delete process.env.PLANTKPI_INFLUX_URL;
-      delete process.env.PLANTKPI_REDIS_URL;
       await Promise.all([influx.destroy(), redis.destroy(), broker.destroy()]);
     }
   }, 180_000);

@@ -61,6 +61,13 @@ collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/dead", readingWindow: { max
       60_000,
     );
     await collector.stop();
+    expect(collector.stats()).toEqual({
+      readingsIn: { 'plant-broker': rows.length },
+      deadLettered: { 'plant-broker': 0 },
+      readingsOut: rows.length,
+      refused: 0,
+      spoolOldestAgeMs: 0,
+    });
 
     const store = new InfluxStore(
       { url: influx.url, database: 'plant', site: 'SITE' },

@@ -1,0 +1,98 @@
+/**
+ * The demo's fourth and fifth steps: the KPIs computed and written as `plantkpi kpi` and the jobs do (in this
+ * process, or as BullMQ jobs on Redis), then what the summary prints, computed again over the readings as stored.
+ */
+import path from 'node:path';
+import type { PlantConfig } from '../../config/schema.ts';
+import { exportMonth } from '../../kpi/export/month.ts';
+import { configHash } from '../../kpi/jobs/plan.ts';
+import { enqueueCompute } from '../../kpi/jobs/queue.ts';
+import { openRuntime } from '../../kpi/jobs/runtime.ts';
+import { startWorker } from '../../kpi/jobs/worker.ts';
+import type { Plant } from '../../kpi/plant.ts';
+import type { PeriodResult } from '../../kpi/rows.ts';
+import { runPeriod } from '../../kpi/run.ts';
+import { openSink } from '../../kpi/sink.ts';
+import type { SeriesStore } from '../../store/port.ts';
+import { type Period, splitPeriod } from '../../transforms/periods.ts';
+
+/** Without Redis: the jobs' work done here, in order: days, then the month (or range) with its export. */
+export async function computeInProcess(
+  config: PlantConfig,
+  plant: Plant,
+  store: SeriesStore,
+  dataDir: string,
+  period: Period,
+): Promise<void> {
+  const sink = openSink(config, path.join(dataDir, 'store'));
+  for (const d of splitPeriod(period, 'day')) await sink.write(await runPeriod(store, plant, d), 'day');
+  const month = await runPeriod(store, plant, period);
+  await sink.write(month, period.kind === 'month' ? 'month' : 'range');
+  if (period.kind === 'month')
+    await exportMonth(month, plant, { dir: config.jobs.exportDir, configHash: configHash(config) });
+}
+
+/**
+ * With Redis: the same periods as BullMQ jobs, run by a worker in this process. `config` carries the Redis URL and
+ * a queue prefix of the demo's own (see jobsConfig).
+ */
+export async function computeWithJobs(
+  config: PlantConfig,
+  dataDir: string,
+  period: Period,
+  progress: (t: string) => void,
+): Promise<void> {
+  const rt = await openRuntime(config, path.join(dataDir, 'store'));
+  const { worker, queue } = startWorker(rt, () => {});
+  try {
+    const ids: string[] = [];
+    for (const d of splitPeriod(period, 'day')) {
+      const day = { kind: 'day', period: d.label, configHash: rt.configHash, reason: 'demo' } as const;
+      ids.push((await enqueueCompute(queue, day, config.jobs)).id);
+    }
+    const kind = period.kind === 'month' ? 'month' : 'range';
+    const month = {
+      kind,
+      period: period.label,
+      configHash: rt.configHash,
+      reason: 'demo',
+      export: kind === 'month',
+    } as const;
+    ids.push((await enqueueCompute(queue, month, config.jobs)).id);
+    for (;;) {
+      const states = await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+      const done = states.filter((s) => s === 'completed').length;
+      progress(`\r作业 Jobs on Redis: ${done}/${ids.length}`);
+      if (states.includes('failed')) throw new Error('a KPI job failed: see the queue');
+      if (done === ids.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    progress('\n');
+  } finally {
+    await worker.close();
+    await queue.close();
+    await rt.close();
+  }
+}
+
+export interface DemoKpis {
+  month: PeriodResult;
+  days: PeriodResult[];
+  /** readings in the store between `fromMs` and `toMs` */
+  stored: number;
+}
+
+/** What the summary prints: the period and each of its days, over the readings as stored, and how many there are. */
+export async function summarise(
+  store: SeriesStore,
+  plant: Plant,
+  period: Period,
+  window: { fromMs: number; toMs: number },
+): Promise<DemoKpis> {
+  const month = await runPeriod(store, plant, period);
+  const days: PeriodResult[] = [];
+  for (const d of splitPeriod(period, 'day')) days.push(await runPeriod(store, plant, d));
+  let stored = 0;
+  for (const s of await store.signals()) stored += await store.count(s, window.fromMs, window.toMs);
+  return { month, days, stored };
+}
