@@ -29,7 +29,10 @@ export const OpcuaItemSchema = z.object({
       type: z
         .enum(['absolute', 'percent'])
         .describe("absolute: in the variable's unit; percent: of the variable's EURange"),
-      value: z.number().nonnegative().describe('the least change reported'),
+      value: z
+        .number()
+        .nonnegative()
+        .describe("the least change reported: in the variable's unit (absolute) or percent of its EURange"),
     })
     .optional()
     .describe('report a change only beyond this (percent needs an EURange on the server)'),
