@@ -29,118 +29,157 @@ export const DateTimeText = z
 const Label = z.string().min(1).describe('label shown in boards and exports, zh-CN with English beside');
 
 const Validity = {
-  /** inclusive start; absent = since ever */
-  from: DateTimeText.optional().describe('inclusive start; absent means always'),
-  /** exclusive end; absent = for ever */
-  to: DateTimeText.optional().describe('exclusive end; absent means open-ended'),
+  from: DateTimeText.optional().describe('valid from (inclusive); absent: since ever'),
+  to: DateTimeText.optional().describe('valid until (exclusive); absent: open-ended'),
 };
 
 export const EmissionScope = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('none')]);
 
 export const SiteSchema = z.object({
-  id: Id,
+  id: Id.describe('site id, written as the `site` tag of every reading and KPI point'),
   name: Label.optional(),
-  /** IANA time zone for periods and labels */
-  timeZone: z.string().default('Asia/Shanghai').describe('IANA time zone for periods'),
-  /** grid region used to pick regional grid emission factors (e.g. northwest, north, east, CN) */
-  gridRegion: z.string().default('CN').describe('grid region for regional grid factors'),
+  timeZone: z
+    .string()
+    .default('Asia/Shanghai')
+    .describe('IANA time zone of periods, cron patterns and times written without an offset'),
+  gridRegion: z
+    .string()
+    .default('CN')
+    .describe('grid region that picks regional grid emission factors (northwest, north, east, ..., CN)'),
 });
 
 export const CarrierSchema = z.object({
   id: Id.describe('carrier id; KPI rows are energy.<id>'),
   name: Label.optional(),
-  /** unit KPI rows of this carrier are reported in */
-  unit: z.string().min(1),
-  /** GHG scope of this carrier's use on site: purchased electricity and heat 2, fuel burnt on site 1 */
-  emissionScope: EmissionScope,
-  /** factor series for conversion to standard coal */
-  tceSeries: z.string().default('equivalent'),
-  /** factor series for CO2; absent = the library's default series for the carrier */
-  co2Series: z.string().optional(),
-  /** region for factor lookup; absent = site.gridRegion, falling back to CN */
-  region: z.string().optional(),
+  unit: z.string().min(1).describe("unit the carrier's KPI rows are reported in (kWh, GJ, t, Nm3)"),
+  emissionScope: EmissionScope.describe(
+    "GHG scope of this carrier's use on site: purchased electricity and heat 2, fuel burnt on site 1",
+  ),
+  tceSeries: z
+    .string()
+    .default('equivalent')
+    .describe('factor series for the conversion to standard coal (equivalent or equal value)'),
+  co2Series: z
+    .string()
+    .optional()
+    .describe("factor series for CO2; absent: the library's default series for the carrier"),
+  region: z
+    .string()
+    .optional()
+    .describe('region for the factor lookup; absent: site.gridRegion, falling back to CN'),
 });
 
 export const ProductSchema = z.object({
   id: Id.describe('product id; KPI rows are output.<id>'),
   name: Label.optional(),
-  unit: z.string().min(1),
+  unit: z
+    .string()
+    .min(1)
+    .describe('unit output is counted in (t, m3, pieces); intensities are per this unit'),
 });
 
 const ReplacementSchema = z.object({
   at: DateTimeText.describe('when the meter was swapped'),
-  /** old meter's reading at removal (absent: unknown, the last old reading is used) */
-  oldFinal: z.number().optional(),
-  /** new meter's reading when installed */
-  newStart: z.number().default(0),
-  note: z.string().optional(),
+  oldFinal: z
+    .number()
+    .optional()
+    .describe("old meter's reading at removal, in the signal's unit; absent: the last old reading is used"),
+  newStart: z.number().default(0).describe("new meter's reading when installed, in the signal's unit"),
+  note: z.string().optional().describe('free text for the audit trail'),
 });
 
+const SampleIntervalS = z
+  .number()
+  .positive()
+  .describe('expected interval between readings, s; completeness counts against it');
+const SignalUnit = z.string().min(1).describe("unit of the signal's values (kWh, Nm3, t)");
+const Replacements = z
+  .array(ReplacementSchema)
+  .default([])
+  .describe('recorded meter swaps: the count carries on across them');
+const RolloverAt = z
+  .number()
+  .positive()
+  .optional()
+  .describe("the counter wraps to 0 after this value, in the signal's unit");
+
 const SignalCommon = {
-  id: Id,
+  id: Id.describe('signal id, as readings, CSV files and topics name it (the `signal` tag)'),
   name: Label.optional(),
-  /** the energy carrier this meter measures */
-  carrier: Id.optional(),
-  /** the product this meter counts */
-  product: Id.optional(),
-  /** equipment the signal belongs to */
-  equipment: Id.optional(),
-  /** expected interval between readings, for completeness */
-  sampleIntervalS: z.number().positive().default(60),
-  /** counts into the site's physical totals (false for sub-meters under a counted main meter) */
-  inSiteTotal: z.boolean().default(true),
-  /** overrides the carrier's emission scope for this meter's use */
-  emissionScope: EmissionScope.optional(),
+  carrier: Id.optional().describe('the energy carrier this meter measures (a carriers[].id)'),
+  product: Id.optional().describe('the product this meter counts (a products[].id)'),
+  equipment: Id.optional().describe('the equipment the signal belongs to (an equipment[].id)'),
+  sampleIntervalS: SampleIntervalS.default(60),
+  inSiteTotal: z
+    .boolean()
+    .default(true)
+    .describe("counts into the site's physical totals (false for a sub-meter under a counted main meter)"),
+  emissionScope: EmissionScope.optional().describe("overrides the carrier's emission scope for this meter"),
 };
 
 export const CounterSignal = z.object({
   ...SignalCommon,
-  kind: z.literal('counter'),
-  unit: z.string().min(1),
-  /** counter wraps to 0 after this value */
-  rolloverAt: z.number().positive().optional(),
-  replacements: z.array(ReplacementSchema).default([]),
+  kind: z
+    .literal('counter')
+    .describe('a cumulative meter reading (kWh, m3); resets and rollovers are corrected'),
+  unit: SignalUnit,
+  rolloverAt: RolloverAt,
+  replacements: Replacements,
 });
 
 export const ManualSignal = z.object({
   ...SignalCommon,
   kind: z.literal('manual').describe('meter readings taken by hand, interpolated between readings'),
-  unit: z.string().min(1),
-  sampleIntervalS: z.number().positive().default(86_400),
-  rolloverAt: z.number().positive().optional(),
-  replacements: z.array(ReplacementSchema).default([]),
+  unit: SignalUnit,
+  sampleIntervalS: SampleIntervalS.default(86_400),
+  rolloverAt: RolloverAt,
+  replacements: Replacements,
 });
 
 export const RateSignal = z.object({
   ...SignalCommon,
-  kind: z.literal('rate'),
-  /** a rate unit such as kW, MW, Nm3/h, t/h */
-  unit: z.string().min(1),
-  /** intervals longer than this are gaps and not integrated; default 5 x sampleIntervalS */
-  maxGapS: z.number().positive().optional(),
+  kind: z.literal('rate').describe('an instantaneous rate, integrated over time by trapezoid'),
+  unit: z.string().min(1).describe('a rate unit such as kW, MW, Nm3/h, t/h'),
+  maxGapS: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'longer intervals between readings are gaps and not integrated, s; absent: 5 x sampleIntervalS',
+    ),
 });
 
 export const GaugeSignal = z.object({
   ...SignalCommon,
-  kind: z.literal('gauge'),
-  unit: z.string().min(1),
+  kind: z.literal('gauge').describe('a level or temperature: read, never summed'),
+  unit: SignalUnit,
 });
 
 export const StateSignal = z.object({
   ...SignalCommon,
-  kind: z.literal('state'),
-  unit: z.string().default('code'),
-  /** a reading holds until the next, but at most this long (absent: until the next reading) */
-  maxHoldS: z.number().positive().optional(),
+  kind: z.literal('state').describe('an equipment state code; each reading holds until the next'),
+  unit: z.string().default('code').describe('unit of the state values'),
+  maxHoldS: z
+    .number()
+    .positive()
+    .optional()
+    .describe('a reading holds at most this long, s; absent: until the next reading'),
 });
 
 export const VirtualSignal = z.object({
   ...SignalCommon,
-  kind: z.literal('virtual'),
-  unit: z.string().min(1),
-  /** linear expression over counter/rate/virtual signals, e.g. "E-MAIN - E-SUB1 - 0.5 * E-SHARED" */
-  expression: z.string().min(1),
-  inSiteTotal: z.boolean().default(false),
+  kind: z.literal('virtual').describe('a linear combination of other signals, computed, never read'),
+  unit: SignalUnit,
+  expression: z
+    .string()
+    .min(1)
+    .describe(
+      'linear expression over counter, rate and virtual signals, operators between spaces: "E-MAIN - E-SUB1 - 0.5 * E-X"',
+    ),
+  inSiteTotal: z
+    .boolean()
+    .default(false)
+    .describe("counts into the site's physical totals (off by default: its parts are usually counted)"),
 });
 
 export const SignalSchema = z.discriminatedUnion('kind', [
@@ -153,62 +192,100 @@ export const SignalSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const FactorSchema = z.object({
-  carrier: Id,
+  carrier: Id.describe('the carrier the factor converts (a carriers[].id)'),
   kind: z.enum(['tce', 'co2']).describe('tce: conversion to standard coal; co2: emission factor'),
-  value: z.number().nonnegative(),
-  /** a ratio unit such as kgce/kWh, kgCO2/kWh, tCO2/MWh, kgce/Nm3 */
-  unit: z.string().min(1),
+  value: z.number().nonnegative().describe('the factor, in `unit`'),
+  unit: z.string().min(1).describe('a ratio unit such as kgce/kWh, kgCO2/kWh, tCO2/MWh, kgce/Nm3'),
   source: z.string().min(1).describe('where the number comes from: standard, notice, year'),
-  region: z.string().default('CN'),
-  series: z.string().default('default'),
+  region: z.string().default('CN').describe('grid region the factor applies to'),
+  series: z
+    .string()
+    .default('default')
+    .describe("series name, matched against the carrier's tceSeries or co2Series"),
   ...Validity,
 });
 
 const Share = z.number().gt(0).lte(1).default(1).describe('fraction of the meter, 0 < share <= 1');
-const MeterAssignment = z.object({ signal: Id, share: Share, ...Validity });
-const EquipmentAssignment = z.object({ id: Id, ...Validity });
+const MeterAssignment = z.object({
+  signal: Id.describe('the meter (a signals[].id)'),
+  share: Share,
+  ...Validity,
+});
+const EquipmentAssignment = z.object({
+  id: Id.describe('the equipment (an equipment[].id)'),
+  ...Validity,
+});
+const AssignmentLists = {
+  meters: z
+    .array(MeterAssignment)
+    .default([])
+    .describe('energy meters held, each with its share and validity'),
+  products: z
+    .array(MeterAssignment)
+    .default([])
+    .describe('product counters held, each with its share and validity'),
+  equipment: z.array(EquipmentAssignment).default([]).describe('equipment held, with validity'),
+};
 
 export const AreaSchema = z.object({
-  id: Id,
+  id: Id.describe('responsibility area id'),
   name: Label.optional(),
-  branch: Id,
-  meters: z.array(MeterAssignment).default([]),
-  products: z.array(MeterAssignment).default([]),
-  equipment: z.array(EquipmentAssignment).default([]),
+  branch: Id.describe('the branch the area belongs to (a branches[].id)'),
+  ...AssignmentLists,
 });
 
 export const TeamSchema = z.object({
-  id: Id,
+  id: Id.describe('assault team id'),
   name: Label.optional(),
-  branch: Id,
-  goal: z.string().optional(),
-  from: DateTimeText,
-  to: DateTimeText.optional(),
-  meters: z.array(MeterAssignment).default([]),
-  products: z.array(MeterAssignment).default([]),
-  equipment: z.array(EquipmentAssignment).default([]),
+  branch: Id.describe('the branch the team belongs to (a branches[].id)'),
+  goal: z.string().optional().describe("the team's goal, shown beside its result"),
+  from: DateTimeText.describe('when the team starts (inclusive)'),
+  to: DateTimeText.optional().describe('when the team ends (exclusive); absent: open-ended'),
+  ...AssignmentLists,
 });
 
 export const StateCategory = z.enum(['running', 'planned_stop', 'unplanned_stop']);
 
 export const EquipmentSchema = z.object({
-  id: Id,
+  id: Id.describe('equipment id'),
   name: Label.optional(),
-  /** ideal production rate, product units per hour */
-  idealRatePerH: z.number().positive().optional(),
-  stateSignal: Id.optional(),
-  producedSignal: Id.optional(),
-  goodSignal: Id.optional(),
-  /** state code -> category, e.g. {"1": running, "0": unplanned_stop, "2": planned_stop} */
-  stateCodes: z.record(z.string().regex(/^-?\d+$/), StateCategory).default({}),
+  idealRatePerH: z
+    .number()
+    .positive()
+    .optional()
+    .describe('ideal production rate, product units per hour (OEE performance)'),
+  stateSignal: Id.optional().describe('the state signal giving run and stop times (a signals[].id)'),
+  producedSignal: Id.optional().describe('the counter of units produced (a signals[].id)'),
+  goodSignal: Id.optional().describe('the counter of good units (a signals[].id)'),
+  stateCodes: z
+    .record(z.string().regex(/^-?\d+$/), StateCategory)
+    .default({})
+    .describe('state code -> category, e.g. {"1": running, "0": unplanned_stop, "2": planned_stop}'),
 });
 
 export const OrganisationSchema = z.object({
-  committee: z.object({ id: Id, name: Label.optional() }),
-  generalBranches: z.array(z.object({ id: Id, name: Label.optional() })).default([]),
-  branches: z.array(z.object({ id: Id, name: Label.optional(), generalBranch: Id.optional() })).min(1),
-  areas: z.array(AreaSchema).default([]),
-  teams: z.array(TeamSchema).default([]),
+  committee: z
+    .object({ id: Id.describe('committee id'), name: Label.optional() })
+    .describe('the Party committee (党委): the sum of all branches'),
+  generalBranches: z
+    .array(z.object({ id: Id.describe('general branch id'), name: Label.optional() }))
+    .default([])
+    .describe('general branches (党总支), each the sum of its branches'),
+  branches: z
+    .array(
+      z.object({
+        id: Id.describe('branch id'),
+        name: Label.optional(),
+        generalBranch: Id.optional().describe('the general branch it belongs to (a generalBranches[].id)'),
+      }),
+    )
+    .min(1)
+    .describe('Party branches (党支部), each the sum of its areas'),
+  areas: z.array(AreaSchema).default([]).describe('Party responsibility areas (党员责任区)'),
+  teams: z
+    .array(TeamSchema)
+    .default([])
+    .describe('assault teams (党员突击队): overlay areas, never added into a branch'),
 });
 
 export const ScopeType = z.enum([
@@ -222,45 +299,63 @@ export const ScopeType = z.enum([
 ]);
 
 export const TargetSchema = z.object({
-  kpi: z.string().min(1),
-  scope: z.object({ type: ScopeType, id: Id }),
-  /** a period label (2026-10, 2026-10-05) the target applies to */
-  period: z.string().optional(),
-  /** or: every period of this kind */
-  every: z.enum(['hour', 'day', 'month']).optional(),
-  /** at most */
-  max: z.number().optional(),
-  /** at least */
-  min: z.number().optional(),
+  kpi: z.string().min(1).describe('the KPI row the target applies to, e.g. intensity.energy'),
+  scope: z
+    .object({
+      type: ScopeType.describe('the kind of scope'),
+      id: Id.describe('the scope id (the site, a branch, an area, ...)'),
+    })
+    .describe('whose KPI'),
+  period: z.string().optional().describe('the period label the target applies to (2026-10, 2026-10-05)'),
+  every: z.enum(['hour', 'day', 'month']).optional().describe('or: every period of this kind'),
+  max: z.number().optional().describe("at most, in the KPI's unit"),
+  min: z.number().optional().describe("at least, in the KPI's unit"),
 });
 
 export const PlantConfigSchema = z.object({
-  site: SiteSchema,
+  site: SiteSchema.describe('the site: id, name, time zone, grid region'),
   completeness: z
     .object({
-      /** KPIs resting on a meter with completeness below this are provisional */
-      provisionalBelow: z.number().min(0).max(1).default(0.95),
+      provisionalBelow: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.95)
+        .describe('KPIs resting on a meter with completeness below this fraction are provisional'),
     })
-    .prefault({}),
-  carriers: z.array(CarrierSchema).default([]),
-  products: z.array(ProductSchema).default([]),
-  signals: z.array(SignalSchema).default([]),
-  equipment: z.array(EquipmentSchema).default([]),
-  /** include the built-in factor library (GB/T 2589-2020, MEE grid factors) */
-  useBuiltInFactors: z.boolean().default(true),
-  /** site factors: override built-ins with the same carrier, kind, series and region, or add */
-  factors: z.array(FactorSchema).default([]),
-  organisation: OrganisationSchema,
-  targets: z.array(TargetSchema).default([]),
-  /** where readings come from (collectors): one list per source kind */
-  sources: SourcesSchema,
-  /** the InfluxDB the collector writes to and the InfluxDB store reads from */
-  influx: InfluxSchema.optional(),
-  /** the collector's durable spool in front of InfluxDB */
-  spool: SpoolSchema.prefault({}),
-  collector: CollectorSchema.prefault({}),
-  /** scheduled KPI jobs on BullMQ and the monthly export */
-  jobs: JobsSchema,
+    .prefault({})
+    .describe('when a KPI is marked provisional'),
+  carriers: z
+    .array(CarrierSchema)
+    .default([])
+    .describe('energy carriers (electricity, steam, gas ...): unit, emission scope, factor series'),
+  products: z.array(ProductSchema).default([]).describe('products counted for output and intensities'),
+  signals: z
+    .array(SignalSchema)
+    .default([])
+    .describe('meters and other signals, by kind: counter, manual, rate, gauge, state, virtual'),
+  equipment: z.array(EquipmentSchema).default([]).describe('equipment with OEE inputs'),
+  useBuiltInFactors: z
+    .boolean()
+    .default(true)
+    .describe('include the built-in factor library (GB/T 2589-2020, MEE grid factors)'),
+  factors: z
+    .array(FactorSchema)
+    .default([])
+    .describe(
+      'site factors: replace the built-in one with the same carrier, kind, series and region, or add',
+    ),
+  organisation: OrganisationSchema.describe('committee, general branches, branches, areas and teams'),
+  targets: z.array(TargetSchema).default([]).describe('KPI targets per scope and period: met/missed rows'),
+  sources: SourcesSchema.describe('where the collector reads readings from: one list per source kind'),
+  influx: InfluxSchema.optional().describe(
+    'the InfluxDB the collector writes readings to, the KPI jobs write results to and the InfluxDB store reads from',
+  ),
+  spool: SpoolSchema.prefault({}).describe("the collector's durable spool in front of InfluxDB"),
+  collector: CollectorSchema.prefault({}).describe(
+    'the collector process: HTTP endpoints, dead letters, reading window, self-report',
+  ),
+  jobs: JobsSchema.describe('scheduled KPI jobs on BullMQ (Redis) and the monthly export'),
 });
 
 export type PlantConfig = z.infer<typeof PlantConfigSchema>;

@@ -8,10 +8,12 @@ import { EXIT, PlantkpiError } from './errors.ts';
 
 export const SecretRef = z
   .object({
-    /** environment variable holding the secret */
-    env: z.string().min(1).optional(),
-    /** file holding the secret (trailing newline removed) */
-    file: z.string().min(1).optional(),
+    env: z.string().min(1).optional().describe('environment variable holding the secret'),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('file holding the secret, e.g. a Docker secret (a trailing newline is removed)'),
   })
   .refine((s) => (s.env === undefined) !== (s.file === undefined), {
     message: 'give exactly one of env or file',

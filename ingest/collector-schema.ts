@@ -2,12 +2,22 @@
 import { z } from 'zod';
 
 export const CollectorSchema = z.object({
-  /** port of /metrics and /health on 127.0.0.1 (0: any free port) */
-  httpPort: z.number().int().min(0).max(65535).default(9464),
-  httpHost: z.string().default('127.0.0.1'),
-  /** where dead-letter files go */
-  deadLetterDir: z.string().default('./dead-letter'),
-  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  httpPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(9464)
+    .describe('port of /metrics and /health (0: any free port)'),
+  httpHost: z.string().default('127.0.0.1').describe('address /metrics and /health listen on'),
+  deadLetterDir: z
+    .string()
+    .default('./dead-letter')
+    .describe('folder of the dead-letter files (payloads.jsonl, influx-refused.jsonl)'),
+  logLevel: z
+    .enum(['debug', 'info', 'warn', 'error'])
+    .default('info')
+    .describe('least severe level of the JSON log lines on stderr'),
   readingWindow: z
     .object({
       maxAgeS: z
@@ -31,8 +41,12 @@ export const CollectorSchema = z.object({
     .describe(
       'the source times the collector accepts, relative to the receive time, for every source (MQTT, Sparkplug, OPC UA); times before 2000-01-01 or from 2100 on are refused whatever the window',
     ),
-  /** the collector writes its own counters to InfluxDB (measurement `collector`) this often */
-  selfReportMs: z.number().int().positive().default(10_000),
+  selfReportMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('the collector writes its own counters to InfluxDB (measurement collector) this often, ms'),
   influxDegradedAfterMs: z
     .number()
     .int()

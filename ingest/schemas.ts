@@ -8,8 +8,8 @@ import { OpcuaSourceSchema } from './opcua/schema.ts';
 
 export const SourcesSchema = z
   .object({
-    mqtt: z.array(MqttSourceSchema).default([]),
-    opcua: z.array(OpcuaSourceSchema).default([]),
+    mqtt: z.array(MqttSourceSchema).default([]).describe('MQTT brokers, one connection setup each'),
+    opcua: z.array(OpcuaSourceSchema).default([]).describe('OPC UA servers, one session each'),
   })
   .prefault({});
 

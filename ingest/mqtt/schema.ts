@@ -3,30 +3,51 @@ import { z } from 'zod';
 import { SecretRef } from '../../config/secrets.ts';
 
 export const EdgeFields = {
-  /** raw * scale + offset, before unit conversion */
-  scale: z.number().default(1),
-  offset: z.number().default(0),
-  /** unit of the incoming values; converted to the signal's declared unit (absent: already in it) */
-  unit: z.string().optional(),
+  scale: z.number().default(1).describe('value = raw * scale + offset, before the unit conversion'),
+  offset: z.number().default(0).describe('added after scale, in the incoming unit'),
+  unit: z
+    .string()
+    .optional()
+    .describe("unit of the incoming values, converted to the signal's unit; absent: already in it"),
 };
 
 export const MqttSubscriptionSchema = z.object({
-  /** topic template: `plant/{unit}/{meter}/energy`, or a plain filter with + and # */
-  topic: z.string().min(1),
-  payload: z.enum(['json', 'sparkplug', 'plain']).default('json'),
-  /** signal id, a template over the topic's captures (and {metric} for Sparkplug): `{meter}`, `E-{meter}` */
-  signal: z.string().optional(),
-  /** JSON: dotted path of the signal id inside the payload (instead of `signal`) */
-  signalPath: z.string().optional(),
-  /** JSON: dotted path of the value, e.g. `value`, `data.v`, `readings[0].v` */
-  valuePath: z.string().default('value'),
-  /** JSON: dotted path of the source time */
-  timePath: z.string().optional(),
-  timeFormat: z.enum(['epoch-ms', 'epoch-s', 'epoch-us', 'iso']).default('epoch-ms'),
-  /** JSON: dotted path of a quality/status string */
-  qualityPath: z.string().optional(),
-  /** without a time in the payload, use the time the collector received it (off: such a payload is dead-lettered) */
-  receiveTimeFallback: z.boolean().default(false),
+  topic: z
+    .string()
+    .min(1)
+    .describe(
+      'topic template: {name} takes one level (+), {name...} as the last level the rest (#); or a plain filter with + and #',
+    ),
+  payload: z
+    .enum(['json', 'sparkplug', 'plain'])
+    .default('json')
+    .describe('json: values at paths; sparkplug: Sparkplug B metrics; plain: a bare number'),
+  signal: z
+    .string()
+    .optional()
+    .describe(
+      "signal id, a template over the topic's captures (and {metric} for Sparkplug): {meter}, E-{meter}",
+    ),
+  signalPath: z
+    .string()
+    .optional()
+    .describe('JSON: dotted path of the signal id inside the payload (instead of signal)'),
+  valuePath: z
+    .string()
+    .default('value')
+    .describe('JSON: dotted path of the value, e.g. value, data.v, readings[0].v'),
+  timePath: z.string().optional().describe('JSON: dotted path of the source time'),
+  timeFormat: z
+    .enum(['epoch-ms', 'epoch-s', 'epoch-us', 'iso'])
+    .default('epoch-ms')
+    .describe('JSON: how the time at timePath is written (iso with an offset)'),
+  qualityPath: z.string().optional().describe('JSON: dotted path of a quality or status string'),
+  receiveTimeFallback: z
+    .boolean()
+    .default(false)
+    .describe(
+      'a payload without a time gets the time the collector received it; off: such a payload is dead-lettered',
+    ),
   booleans: z
     .enum(['dead-letter', 'number'])
     .default('dead-letter')
@@ -44,33 +65,49 @@ export const MqttSubscriptionSchema = z.object({
 
 export const MqttSourceSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9_.:-]+$/),
-    /** mqtt://host:1883, mqtts://host:8883, ws://, wss:// */
-    url: z.string().min(1),
-    /** 4 = MQTT 3.1.1, 5 = MQTT 5 */
-    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
-    /** fixed client id: a persistent session is bound to it */
-    clientId: z.string().min(1),
-    username: z.string().optional(),
-    password: SecretRef.optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/)
+      .describe('source id, in logs, metrics labels and dead letters'),
+    url: z.string().min(1).describe('broker URL: mqtt://host:1883, mqtts://host:8883, ws://, wss://'),
+    protocolVersion: z
+      .union([z.literal(4), z.literal(5)])
+      .default(5)
+      .describe('4 = MQTT 3.1.1, 5 = MQTT 5'),
+    clientId: z
+      .string()
+      .min(1)
+      .describe(
+        'fixed client id: the broker keeps the persistent session (and unacknowledged messages) under it',
+      ),
+    username: z.string().optional().describe('user name sent to the broker'),
+    password: SecretRef.optional().describe('password, from env or file'),
     tls: z
       .object({
-        caFile: z.string().optional(),
-        certFile: z.string().optional(),
-        keyFile: z.string().optional(),
-        keyPassphrase: SecretRef.optional(),
-        rejectUnauthorized: z.boolean().default(true),
+        caFile: z.string().optional().describe("PEM file of the CA that signed the broker's certificate"),
+        certFile: z.string().optional().describe('PEM client certificate, for brokers that ask for one'),
+        keyFile: z.string().optional().describe("PEM file of the client certificate's key"),
+        keyPassphrase: SecretRef.optional().describe('passphrase of keyFile, from env or file'),
+        rejectUnauthorized: z
+          .boolean()
+          .default(true)
+          .describe('refuse a broker whose certificate does not verify'),
       })
-      .optional(),
-    /** QoS of the subscriptions; 1 = at least once (the default: nothing lost) */
-    qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
-    /** MQTT 5 session expiry; 3.1.1 uses clean=false */
+      .optional()
+      .describe('TLS options for mqtts:// and wss://'),
+    qos: z
+      .union([z.literal(0), z.literal(1), z.literal(2)])
+      .default(1)
+      .describe('QoS of the subscriptions; 1 = at least once (nothing lost)'),
     sessionExpiryS: z
       .number()
       .int()
       .nonnegative()
-      .default(7 * 24 * 3600),
-    keepaliveS: z.number().int().positive().default(30),
+      .default(7 * 24 * 3600)
+      .describe(
+        'MQTT 5 session expiry, s: how long the broker keeps the session while away (3.1.1: clean=false)',
+      ),
+    keepaliveS: z.number().int().positive().default(30).describe('MQTT keepalive interval, s'),
     reconnectPeriodMs: z
       .number()
       .int()
@@ -109,7 +146,10 @@ export const MqttSourceSchema = z
       .describe(
         'connections to the broker; more than one needs shared subscriptions ($share/<group>/<filter>) so that each message goes to one of them. Client ids get -1, -2, ... appended',
       ),
-    subscriptions: z.array(MqttSubscriptionSchema).min(1),
+    subscriptions: z
+      .array(MqttSubscriptionSchema)
+      .min(1)
+      .describe('topics to subscribe to and how to read their payloads'),
   })
   .superRefine((c, ctx) => {
     if (c.connections > 1) {

@@ -18,7 +18,7 @@ export const SpoolSchema = z
       .positive()
       .default(16 * 1024 * 1024)
       .describe(
-        'a segment file is closed and a new one started past this size (at most a quarter of maxBytes is used); delivered segments are deleted',
+        'a segment file is closed and a new one started past this size in bytes (at most a quarter of maxBytes is used); delivered segments are deleted',
       ),
     whenFull: z
       .enum(['reject', 'drop-oldest'])

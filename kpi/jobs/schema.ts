@@ -6,26 +6,54 @@ export const JobsSchema = z
   .object({
     redis: z
       .object({
-        /** redis://host:6379/0 */
-        url: z.string().default('redis://127.0.0.1:6379'),
-        password: SecretRef.optional(),
+        url: z.string().default('redis://127.0.0.1:6379').describe('Redis URL, redis://host:6379/0'),
+        password: SecretRef.optional().describe('Redis password, from env or file'),
       })
-      .prefault({}),
-    /** prefix of every BullMQ key: several plants (or tests) share one Redis */
-    prefix: z.string().default('plantkpi'),
-    /** cron patterns, in the site's time zone; each computes the period that just ended */
-    hourlyCron: z.string().default('5 * * * *'),
-    dailyCron: z.string().default('15 0 * * *'),
-    monthlyCron: z.string().default('30 0 1 * *'),
-    /** tries of a job that failed for a passing reason (a store away); bad data fails at once */
-    attempts: z.number().int().positive().default(5),
-    backoffMs: z.number().int().positive().default(10_000),
-    /** where monthly exports are written */
-    exportDir: z.string().default('./exports'),
-    /** a job whose worker stops renewing its lock this long (killed, frozen) is handed to another worker */
-    lockDurationMs: z.number().int().positive().default(60_000),
-    /** a month is locked once its export is written; recomputing it then needs --reopen */
-    lockMonthAfterExport: z.boolean().default(true),
+      .prefault({})
+      .describe('the Redis BullMQ keeps its queues in'),
+    prefix: z
+      .string()
+      .default('plantkpi')
+      .describe('prefix of every BullMQ key: several plants (or tests) share one Redis'),
+    hourlyCron: z
+      .string()
+      .default('5 * * * *')
+      .describe("cron pattern of the hourly job, in the site's time zone; computes the hour that just ended"),
+    dailyCron: z
+      .string()
+      .default('15 0 * * *')
+      .describe("cron pattern of the daily job, in the site's time zone; computes the day that just ended"),
+    monthlyCron: z
+      .string()
+      .default('30 0 1 * *')
+      .describe(
+        "cron pattern of the monthly job, in the site's time zone; computes and exports the month that just ended",
+      ),
+    attempts: z
+      .number()
+      .int()
+      .positive()
+      .default(5)
+      .describe('tries of a job that failed for a passing reason (a store away); bad data fails at once'),
+    backoffMs: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('first wait before a retry, ms; doubles with each attempt'),
+    exportDir: z.string().default('./exports').describe('folder the monthly exports are written to'),
+    lockDurationMs: z
+      .number()
+      .int()
+      .positive()
+      .default(60_000)
+      .describe(
+        'a job whose worker stops renewing its lock this long (killed, frozen) goes to another worker, ms',
+      ),
+    lockMonthAfterExport: z
+      .boolean()
+      .default(true)
+      .describe('a month is locked once its export is written; recomputing it then needs --reopen'),
   })
   .prefault({});
 
