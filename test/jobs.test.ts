@@ -14,7 +14,7 @@ import { KPI_HEADERS, SHEETS } from '../kpi/export/month.ts';
 import { enqueueCompute } from '../kpi/jobs/queue.ts';
 import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
 import type { JobState } from '../kpi/jobs/state.ts';
-import { installSchedulers, planRecompute, startWorker } from '../kpi/jobs/worker.ts';
+import { installSchedulers, planRecompute, startWorker, type TickClock } from '../kpi/jobs/worker.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
 import { waitFor } from './services/ports.ts';
 import { type RedisServer, startRedis } from './services/redis.ts';
@@ -50,9 +50,12 @@ interface Running {
   stop(): Promise<void>;
 }
 
+/** the reference data is October 2026: every scheduler tick stands for an instant in November, whatever today is */
+const IN_NOVEMBER: TickClock = () => Date.parse('2026-11-01T00:30:00+08:00');
+
 async function run(cfg: ReturnType<typeof config>): Promise<Running> {
   const rt = await openRuntime(cfg, data);
-  const { worker, queue, state } = startWorker(rt, () => {});
+  const { worker, queue, state } = startWorker(rt, () => {}, 1, IN_NOVEMBER);
   return {
     rt,
     worker,
@@ -85,7 +88,7 @@ afterAll(async () => {
 
 describe('scheduled KPI jobs', () => {
   it('the monthly scheduler computes October, writes the export (Excel read back, CSV = expected.json) and locks the month', async () => {
-    // today is after October 2026, so the month a tick means is 2026-10; fire every 2 s
+    // every tick stands for 2026-11-01 00:30 (IN_NOVEMBER), so the month it means is 2026-10; fire every 2 s
     const r = await run(config('sched', '', '*/2 * * * * *'));
     await installSchedulers(r.rt, r.queue);
     const manifestFile = path.join(exportDir, '2026-10', 'manifest.json');

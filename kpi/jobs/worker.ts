@@ -37,10 +37,22 @@ export function tickTime(job: Job): number {
   return (job.opts as { prevMillis?: number }).prevMillis ?? job.timestamp + (job.delay ?? 0);
 }
 
-export async function processJob(job: Job, rt: Runtime, queue: Queue, state: JobState): Promise<unknown> {
+/**
+ * Maps a tick's fire time to the instant whose previous period it computes. The identity in production; a replay of
+ * a past month through the real schedulers (a test on fixed data) maps every tick into the month after it.
+ */
+export type TickClock = (fireMs: number) => number;
+
+export async function processJob(
+  job: Job,
+  rt: Runtime,
+  queue: Queue,
+  state: JobState,
+  tickClock: TickClock = (ms) => ms,
+): Promise<unknown> {
   if (job.name === 'tick') {
     const { kind } = job.data as TickData;
-    const period = previousPeriod(kind, tickTime(job), rt.plant.timeZone);
+    const period = previousPeriod(kind, tickClock(tickTime(job)), rt.plant.timeZone);
     return enqueueCompute(
       queue,
       { kind, period: period.label, configHash: rt.configHash, reason: 'schedule', export: kind === 'month' },
@@ -114,12 +126,13 @@ export function startWorker(
   rt: Runtime,
   log: JobLog,
   concurrency = 1,
+  tickClock?: TickClock,
 ): { worker: Worker; queue: Queue; state: JobState } {
   const queue = kpiQueue(rt.connection, rt.config.jobs);
   const state = new JobState(rt.connection, rt.config.jobs.prefix);
   const run = async (job: Job) => {
     try {
-      return await processJob(job, rt, queue, state);
+      return await processJob(job, rt, queue, state, tickClock);
     } catch (err) {
       throw jobError(err);
     }
