@@ -59,6 +59,8 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(t);
+        // a listener left behind per step piles up on the signal (MaxListenersExceededWarning after 10 steps)
+        o.signal?.removeEventListener('abort', done);
         resolve();
       };
       const t = setTimeout(done, wait);

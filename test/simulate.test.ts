@@ -1,4 +1,5 @@
 /** `plantkpi simulate` as a service: replays the recent past quickly over MQTT and OPC UA, then keeps time. */
+import { getEventListeners } from 'node:events';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,8 @@ describe('plantkpi simulate', () => {
       async () => (seen.get('site/electrolysis/data')?.length ?? 0) >= 2 * 48,
       30_000,
     );
+    // one listener for the step being waited on, not one left behind per step
+    expect(getEventListeners(stop.signal, 'abort').length).toBeLessThanOrEqual(1);
     stop.abort();
     const { steps } = await run;
     expect(steps).toBeGreaterThanOrEqual(47);
