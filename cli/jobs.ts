@@ -2,7 +2,7 @@
  * `plantkpi worker`, `scheduler`, `backfill` and `export`: the BullMQ side. Workers and schedulers run on as many
  * machines as wanted against one Redis; all of them share the KPI code path of `plantkpi kpi`.
  */
-import { CliError, EXIT, PlantkpiError, UsageError } from '../config/errors.ts';
+import { CliError, EXIT, PlantkpiError, RefusedError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { jsonLog } from '../ingest/context.ts';
 import { exportMonth } from '../kpi/export/month.ts';
@@ -95,15 +95,24 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
   try {
     let added = 0;
     let existing = 0;
+    const refused: string[] = [];
+    const by = process.env.USER ?? 'unknown';
     for (const { kind, periods } of planned) {
       for (const p of periods) {
         let suffix = '';
         if (kind === 'month' && (await state.isLocked(p.label))) {
           if (reopen === undefined) {
-            io.err(`plantkpi: ${p.label} is locked (closed); give --reopen "reason" to recompute it\n`);
+            await state.audit({
+              atMs: Date.now(),
+              action: 'recompute-refused',
+              period: p.label,
+              by,
+              reason: 'backfill without --reopen',
+            });
+            refused.push(p.label);
             continue;
           }
-          await state.reopen(p.label, process.env.USER ?? 'unknown', reopen);
+          await state.reopen(p.label, by, reopen);
           suffix = `_reopen_${Date.now()}`;
         }
         const r = await enqueueCompute(
@@ -113,7 +122,8 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
             period: p.label,
             configHash: rt.configHash,
             reason: 'backfill',
-            ...(suffix ? { reopen: true } : {}),
+            // a reopened month is recomputed, exported and closed again (its lock audited as before)
+            ...(suffix ? { reopen: true, export: true } : {}),
           },
           rt.config.jobs,
           suffix,
@@ -125,6 +135,10 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
     io.out(
       `backfill ${from}..${to} (${kinds.join(', ')}): ${added} jobs enqueued, ${existing} already there\n`,
     );
+    if (refused.length > 0)
+      throw new RefusedError(
+        `${refused.join(', ')} ${refused.length === 1 ? 'is' : 'are'} locked (closed): not recomputed (audited); give --reopen "reason" to recompute`,
+      );
   } finally {
     await queue.close();
     await rt.close();

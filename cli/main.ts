@@ -48,7 +48,7 @@ Usage:
 Exit codes: 0 ok, 1 failure (e.g. the collector's port is in use), 2 usage (e.g. a malformed period, a --data
 directory that does not exist), 3 invalid config (or a secret it names is not set), 4 rejected input lines,
 5 KPI computation failed, 6 unavailable (the data directory is locked by another writer, InfluxDB does not answer:
-try again later).
+try again later), 7 refused (a locked month without --reopen; audited, the other periods were enqueued).
 `;
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {

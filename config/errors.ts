@@ -14,9 +14,20 @@
  *   5  KPI computation failed: the config or the data cannot give a KPI (no emission factor valid in the period)
  *   6  unavailable: the store is busy or cannot be reached (another writer holds the data directory's lock,
  *      InfluxDB does not answer); the same command may succeed later
+ *   7  refused: the command asked to change something closed (a locked month without --reopen); the refusal is
+ *      audited, and the rest of the command's work was done
  */
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3, input: 4, kpi: 5, unavailable: 6 } as const;
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  config: 3,
+  input: 4,
+  kpi: 5,
+  unavailable: 6,
+  refused: 7,
+} as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The base of every error plantkpi throws on purpose: its message says what is wrong and what to do next. */
@@ -78,6 +89,13 @@ export class UnavailableError extends PlantkpiError {
   readonly exitCode: ExitCode = EXIT.unavailable;
   readonly retryable: boolean = true;
   override name = 'UnavailableError';
+}
+
+/** A closed thing was asked to change (a locked month recomputed without --reopen): audited, never retried. */
+export class RefusedError extends PlantkpiError {
+  readonly exitCode: ExitCode = EXIT.refused;
+  readonly retryable: boolean = false;
+  override name = 'RefusedError';
 }
 
 /**

@@ -244,7 +244,8 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
       '--kinds',
       'month',
     );
-    expect(refused.err).toMatch(/2026-10 is locked \(closed\); give --reopen/);
+    expect(refused.err).toMatch(/2026-10 is locked \(closed\): not recomputed \(audited\); give --reopen/);
+    expect(refused.code).toBe(7);
     const reopened = await cli(
       'backfill',
       '--config',
@@ -263,6 +264,7 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
     expect(reopened.out).toMatch(/1 jobs enqueued/);
     expect((await r.state.auditLog()).map((a) => [a.action, a.period, a.reason])).toEqual([
       ['lock', '2026-10', 'closed'],
+      ['recompute-refused', '2026-10', 'backfill without --reopen'],
       ['reopen', '2026-10', 'E-AUX corrected'],
     ]);
     const reopenJobs = (await r.queue.getJobs(['waiting', 'active', 'completed'])).filter((j) =>
@@ -275,6 +277,36 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
       30_000,
     );
     expect((await r.queue.getJob(reopenJobs[0]!.id!))?.progress).toBe(100);
+    // recomputed, exported and closed again: a month that was reopened can be closed
+    expect(await r.state.isLocked('2026-10')).toBe(true);
+    expect((await r.state.auditLog()).map((a) => [a.action, a.period, a.reason]).at(-1)).toEqual([
+      'lock',
+      '2026-10',
+      'monthly export written',
+    ]);
+    // and reopened again: each reopen is its own job
+    const again = await cli(
+      'backfill',
+      '--config',
+      file,
+      '--data',
+      data,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-11-01',
+      '--kinds',
+      'month',
+      '--reopen',
+      'second correction',
+    );
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/1 jobs enqueued/);
+    await waitFor(
+      'month closed a second time',
+      async () => (await r.state.auditLog()).filter((a) => a.action === 'lock').length === 3,
+      30_000,
+    );
     await r.stop();
   }, 90_000);
 
