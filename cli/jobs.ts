@@ -10,6 +10,7 @@ import { JOB_KINDS, type JobKind, periodsBetween } from '../kpi/jobs/plan.ts';
 import { enqueueCompute, kpiQueue } from '../kpi/jobs/queue.ts';
 import { openRuntime } from '../kpi/jobs/runtime.ts';
 import { JobState } from '../kpi/jobs/state.ts';
+import { redisErrorsToLog, watchSchedulers } from '../kpi/jobs/watch.ts';
 import { installSchedulers, planRecompute, startWorker } from '../kpi/jobs/worker.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { parsePeriod } from '../transforms/periods.ts';
@@ -46,6 +47,7 @@ export async function cmdWorker(o: Parsed, io: Io): Promise<number> {
   const rt = await openRuntime(config, dataDirToRead(o.values.data ?? DEFAULT_DATA, config));
   const log = jsonLog();
   const { worker, queue } = startWorker(rt, log, Number(o.values.concurrency ?? 1));
+  redisErrorsToLog(rt, queue, log, worker);
   io.out(
     `worker for config ${rt.configHash} on ${rt.config.jobs.redis.url} (prefix ${rt.config.jobs.prefix})\n`,
   );
@@ -62,6 +64,9 @@ export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
   const state = new JobState(rt.connection, rt.config.jobs.prefix);
   await installSchedulers(rt, queue);
   const plan = await planRecompute(rt, queue, state);
+  const log = jsonLog();
+  redisErrorsToLog(rt, queue, log);
+  const watch = o.values.once === undefined ? watchSchedulers(rt, queue, state, log) : null;
   io.out(
     `schedulers installed (hour ${rt.config.jobs.hourlyCron}, day ${rt.config.jobs.dailyCron}, month ${rt.config.jobs.monthlyCron}, ${rt.plant.timeZone})\n` +
       `recompute after config change: ${plan.enqueued.length ? plan.enqueued.join(', ') : 'none'}` +
@@ -69,6 +74,7 @@ export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
       '\n',
   );
   if (o.values.once === undefined) await untilSignal();
+  watch?.stop();
   await queue.close();
   await rt.close();
   return EXIT.ok;

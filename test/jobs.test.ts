@@ -7,14 +7,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Queue, Worker } from 'bullmq';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { relClose } from '../cli/expected.ts';
 import { parsePlantConfig } from '../config/load.ts';
 import { KPI_HEADERS, SHEETS } from '../kpi/export/month.ts';
-import { enqueueCompute } from '../kpi/jobs/queue.ts';
+import { enqueueCompute, kpiQueue } from '../kpi/jobs/queue.ts';
 import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
-import type { JobState } from '../kpi/jobs/state.ts';
-import { installSchedulers, planRecompute, startWorker, type TickClock } from '../kpi/jobs/worker.ts';
+import { JobState } from '../kpi/jobs/state.ts';
+import { redisErrorsToLog, watchSchedulers } from '../kpi/jobs/watch.ts';
+import {
+  installSchedulers,
+  planRecompute,
+  SCHEDULER_IDS,
+  startWorker,
+  type TickClock,
+} from '../kpi/jobs/worker.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
 import { waitFor } from './services/ports.ts';
 import { type RedisServer, startRedis } from './services/redis.ts';
@@ -378,4 +385,71 @@ factors:
     );
     await after.stop();
   }, 60_000);
+
+  it('the scheduler notices a Redis that lost its data and installs its schedulers again', async () => {
+    const cfg = parsePlantConfig(
+      `${readFileSync(REFERENCE_CONFIG, 'utf8')}
+jobs: { redis: { url: "${redis.url}" }, prefix: watch, exportDir: "${exportDir}", schedulerCheckMs: 200 }
+`,
+      'watch.yaml',
+    );
+    const rt = await openRuntime(cfg, data);
+    const queue = kpiQueue(rt.connection, rt.config.jobs);
+    const state = new JobState(rt.connection, rt.config.jobs.prefix);
+    const logs: string[] = [];
+    await installSchedulers(rt, queue);
+    const watch = watchSchedulers(rt, queue, state, (_level, msg) => logs.push(msg));
+    try {
+      expect(await watch.check()).toBe(false);
+      // Redis loses everything of this prefix (a restart without persistence, a FLUSHALL)
+      const keys = await rt.connection.keys('watch:*');
+      expect(keys.length).toBeGreaterThan(0);
+      await rt.connection.del(...keys);
+      expect(await queue.getJobScheduler('kpi-month')).toBeUndefined();
+      // the timer (every 200 ms) finds them missing and installs them again, saying so
+      await waitFor(
+        'schedulers back',
+        async () => (await queue.getJobScheduler('kpi-month')) !== undefined,
+        10_000,
+      );
+      for (const id of SCHEDULER_IDS) expect(await queue.getJobScheduler(id)).toBeDefined();
+      expect(logs[0]).toMatch(/job schedulers missing from Redis/);
+    } finally {
+      watch.stop();
+      await queue.close();
+      await rt.close();
+    }
+  }, 30_000);
+
+  it('Redis going away is one JSON log line per connection, not an unhandled ioredis error stack', async () => {
+    const lost = await startRedis();
+    const cfg = parsePlantConfig(
+      `${readFileSync(REFERENCE_CONFIG, 'utf8')}
+jobs: { redis: { url: "${lost.url}" }, prefix: gone, exportDir: "${exportDir}" }
+`,
+      'gone.yaml',
+    );
+    const rt = await openRuntime(cfg, data);
+    const queue = kpiQueue(rt.connection, rt.config.jobs);
+    await queue.waitUntilReady();
+    const logs: { msg: string; fields?: Record<string, unknown> }[] = [];
+    const stderr: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+      stderr.push(a.join(' '));
+    });
+    redisErrorsToLog(rt, queue, (_level, msg, fields) => logs.push({ msg, fields }));
+    try {
+      await lost.destroy();
+      await waitFor('a logged Redis error', async () => logs.length > 0, 20_000);
+      await new Promise((r) => setTimeout(r, 1500)); // reconnect attempts go on: still one line a minute
+      expect(logs[0]!.msg).toBe('Redis unavailable');
+      expect(logs[0]!.fields?.url).toBe(lost.url);
+      expect(logs.filter((l) => l.fields?.source === 'connection').length).toBe(1);
+      expect(stderr.filter((l) => l.includes('Unhandled error event'))).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      await queue.close().catch(() => {});
+      await rt.close();
+    }
+  }, 40_000);
 });

@@ -54,6 +54,14 @@ export const JobsSchema = z
       .boolean()
       .default(true)
       .describe('a month is locked once its export is written; recomputing it then needs --reopen'),
+    schedulerCheckMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30_000)
+      .describe(
+        'plantkpi scheduler checks this often that its schedulers are still in Redis, and installs them again (with a recompute plan) when Redis lost its data, ms',
+      ),
   })
   .prefault({});
 

@@ -180,6 +180,9 @@ export function startWorker(
   return { worker, queue, state };
 }
 
+/** The ids of the job schedulers installSchedulers makes, one per kind. */
+export const SCHEDULER_IDS = ['kpi-hour', 'kpi-day', 'kpi-month'] as const;
+
 /** Installs the hourly, daily and monthly schedulers (idempotent: a restarted scheduler creates no duplicates). */
 export async function installSchedulers(rt: Runtime, queue: Queue): Promise<void> {
   const j = rt.config.jobs;
