@@ -116,7 +116,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'simulate':
         return await (await import('./simulate.ts')).cmdSimulate(
           opts(rest, { mqtt: true, 'opcua-port': true, pki: true, seed: true, 'catch-up-days': true }),
-          io,
         );
       case 'reference':
         return await cmdReference(opts(rest, { data: true, csv: true, config: true }), io);

@@ -2,11 +2,13 @@
 import { EXIT } from '../config/errors.ts';
 import { jsonLog } from '../ingest/context.ts';
 import { withOpcua } from '../ingest/opcua/library.ts';
-import type { Io, Parsed } from './args.ts';
+import type { Parsed } from './args.ts';
 
-export async function cmdSimulate(o: Parsed, io: Io): Promise<number> {
+/** Its log (the simulator's own lines and its OPC UA server's) goes to stderr as JSON lines. */
+export async function cmdSimulate(o: Parsed): Promise<number> {
   // its OPC UA server's library logs go to stderr as JSON lines, as the collector's do
-  const { runLiveSim } = await withOpcua(jsonLog(), () => import('../sim/live.ts'));
+  const log = jsonLog();
+  const { runLiveSim } = await withOpcua(log, () => import('../sim/live.ts'));
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());
   process.once('SIGINT', () => stop.abort());
@@ -18,7 +20,7 @@ export async function cmdSimulate(o: Parsed, io: Io): Promise<number> {
     catchUpDays: Number(o.values['catch-up-days'] ?? 31),
     stepMs: 30 * 60_000,
     catchUpPaceMs: 10,
-    log: (m) => io.err(`${m}\n`),
+    log,
     signal: stop.signal,
   });
   return EXIT.ok;

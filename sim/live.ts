@@ -3,7 +3,7 @@
  * last `catchUpDays` in accelerated time, then keeps time with the clock: meters publish JSON over MQTT
  * (site/<unit>/data), the casting line's PLC is an OPC UA server on `opcuaPort`.
  */
-import mqtt from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { SimOpcuaServer } from './opcua/server.ts';
 import { type SimReading, SiteSim } from './site/model.ts';
 import { publishStep } from './site/publish.ts';
@@ -18,7 +18,8 @@ export interface LiveOptions {
   stepMs: number;
   /** real ms between steps while catching up */
   catchUpPaceMs: number;
-  log: (msg: string) => void;
+  /** one line a message (plantkpi simulate writes them to stderr as JSON) */
+  log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
   /** stops the loop (tests); absent: runs until the process ends */
   signal?: AbortSignal;
 }
@@ -32,10 +33,12 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
     waitForData: true,
   });
   await opcua.start();
-  const pub = await mqtt.connectAsync(o.mqttUrl, {
-    clientId: `plantkpi-sim-${o.seed}`,
-    reconnectPeriod: 2000,
-  });
+  const pub = await connectBroker(o);
+  if (pub === null) {
+    // stopped before the broker ever answered
+    await opcua.stop();
+    return { steps: 0 };
+  }
   const now = Date.now();
   const startMs = Math.floor((now - o.catchUpDays * 86_400_000) / o.stepMs) * o.stepMs;
   const sim = new SiteSim({
@@ -48,9 +51,11 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
     publishStep(pub, readings, (writes) => {
       for (const [id, value, timeMs] of writes) opcua.set(id, value, timeMs);
     });
-  o.log(
-    `simulated site: MQTT ${o.mqttUrl}, OPC UA ${opcua.endpoint}, replaying from ${new Date(startMs).toISOString()}`,
-  );
+  o.log('info', 'simulated site publishing', {
+    mqtt: o.mqttUrl,
+    opcua: opcua.endpoint,
+    replayFrom: new Date(startMs).toISOString(),
+  });
   await send(sim.snapshot());
   let steps = 0;
   while (!o.signal?.aborted) {
@@ -73,4 +78,41 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
   await pub.endAsync();
   await opcua.stop();
   return { steps };
+}
+
+/**
+ * Connects to the broker, trying again every 2 s while it is not up (a simulator started before its broker), with
+ * one log line for the first refusal and one a minute after; null when stopped first.
+ */
+async function connectBroker(o: LiveOptions): Promise<MqttClient | null> {
+  const client = mqtt.connect(o.mqttUrl, {
+    clientId: `plantkpi-sim-${o.seed}`,
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+  });
+  let loggedMs = 0;
+  const onError = (err: Error) => {
+    if (Date.now() - loggedMs < 60_000) return;
+    loggedMs = Date.now();
+    o.log('warn', 'MQTT broker not reachable yet: trying again every 2 s', {
+      mqtt: o.mqttUrl,
+      error: err.message,
+    });
+  };
+  client.on('error', onError);
+  const connected = await new Promise<boolean>((resolve) => {
+    const abort = () => resolve(false);
+    if (o.signal?.aborted) return resolve(false);
+    o.signal?.addEventListener('abort', abort, { once: true });
+    client.once('connect', () => {
+      o.signal?.removeEventListener('abort', abort);
+      resolve(true);
+    });
+  });
+  if (!connected) {
+    await client.endAsync(true);
+    return null;
+  }
+  if (loggedMs > 0) o.log('info', 'MQTT broker reached', { mqtt: o.mqttUrl });
+  return client;
 }

@@ -31,7 +31,7 @@ describe('plantkpi simulate', () => {
       catchUpDays: 1,
       stepMs: 30 * 60_000,
       catchUpPaceMs: 5,
-      log: (m) => logs.push(m),
+      log: (_level, msg, fields) => logs.push(JSON.stringify({ msg, ...fields })),
       signal: stop.signal,
     });
     await waitFor(
@@ -52,8 +52,56 @@ describe('plantkpi simulate', () => {
     const latest = Math.max(...seen.get('site/electrolysis/data')!);
     expect(latest).toBeLessThanOrEqual(Date.now());
     expect(Date.now() - latest).toBeLessThan(60 * 60_000);
-    expect(logs[0]).toMatch(/OPC UA opc\.tcp:\/\/127\.0\.0\.1:\d+\/plantkpi\/sim/);
+    expect(logs[0]).toMatch(/"opcua":"opc\.tcp:\/\/127\.0\.0\.1:\d+\/plantkpi\/sim"/);
     await sub.endAsync();
     await broker.destroy();
   }, 60_000);
+
+  it('started before its broker, it waits (one log line), publishes once the broker is up, and stops on abort', async () => {
+    const port = await freePort();
+    const logs: string[] = [];
+    const stop = new AbortController();
+    const run = runLiveSim({
+      mqttUrl: `mqtt://127.0.0.1:${port}`,
+      opcuaPort: await freePort(),
+      pkiDir: path.join(tmp.dir, 'pki-late'),
+      seed: 2,
+      catchUpDays: 1,
+      stepMs: 30 * 60_000,
+      catchUpPaceMs: 5,
+      log: (_level, msg, fields) => logs.push(JSON.stringify({ msg, ...fields })),
+      signal: stop.signal,
+    });
+    await waitFor('a refusal logged', async () => logs.some((l) => l.includes('not reachable yet')), 20_000);
+    await new Promise((r) => setTimeout(r, 4500)); // two more refused attempts: still one line
+    expect(logs.filter((l) => l.includes('not reachable yet'))).toHaveLength(1);
+    const broker = await startMosquitto({ port });
+    const sub = await mqtt.connectAsync(broker.url);
+    let received = 0;
+    sub.on('message', () => received++);
+    await sub.subscribeAsync('site/+/data', { qos: 1 });
+    await waitFor('publishing after the broker came up', async () => received >= 7, 30_000);
+    expect(logs.some((l) => l.includes('MQTT broker reached'))).toBe(true);
+    stop.abort();
+    expect((await run).steps).toBeGreaterThan(0);
+    await sub.endAsync();
+    await broker.destroy();
+
+    // stopped while the broker never answered: it returns instead of hanging
+    const never = new AbortController();
+    const waiting = runLiveSim({
+      mqttUrl: `mqtt://127.0.0.1:${await freePort()}`,
+      opcuaPort: await freePort(),
+      pkiDir: path.join(tmp.dir, 'pki-never'),
+      seed: 3,
+      catchUpDays: 1,
+      stepMs: 30 * 60_000,
+      catchUpPaceMs: 5,
+      log: () => {},
+      signal: never.signal,
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    never.abort();
+    expect(await waiting).toEqual({ steps: 0 });
+  }, 90_000);
 });

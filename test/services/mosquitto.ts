@@ -39,11 +39,13 @@ export interface BrokerOptions {
    * throughput wants the production value.
    */
   autosaveIntervalS?: number;
+  /** listen on this port (a test that starts a client before its broker); default a free one */
+  port?: number;
 }
 
 export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'plantkpi-mosquitto-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const conf = path.join(dir, 'mosquitto.conf');
   const lines = [
     `listener ${port} 127.0.0.1`,
