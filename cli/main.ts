@@ -23,7 +23,7 @@ Usage:
                                                   MQTT -> collector -> store -> KPIs, summary and export;
                                                   given URLs, it uses that broker, stores in that InfluxDB 1.x
                                                   (database plantkpi) and runs the KPI jobs on that Redis
-  plantkpi simulate [--mqtt URL] [--opcua-port N] [--catch-up-days N] [--seed N]
+  plantkpi simulate [--mqtt URL] [--opcua-port N] [--opcua-host NAME] [--catch-up-days N] [--seed N]
                                                   the simulated site as a service: replays the last days fast,
                                                   then publishes in real time (MQTT and OPC UA)
   plantkpi reference [--data DIR] [--csv FILE]    the reference plant: import, then KPIs for 2026-10 and
@@ -115,7 +115,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         );
       case 'simulate':
         return await (await import('./simulate.ts')).cmdSimulate(
-          opts(rest, { mqtt: true, 'opcua-port': true, pki: true, seed: true, 'catch-up-days': true }),
+          opts(rest, {
+            mqtt: true,
+            'opcua-port': true,
+            'opcua-host': true,
+            pki: true,
+            seed: true,
+            'catch-up-days': true,
+          }),
         );
       case 'reference':
         return await cmdReference(opts(rest, { data: true, csv: true, config: true }), io);

@@ -15,6 +15,7 @@ export async function cmdSimulate(o: Parsed): Promise<number> {
   await runLiveSim({
     mqttUrl: o.values.mqtt ?? 'mqtt://127.0.0.1:1883',
     opcuaPort: Number(o.values['opcua-port'] ?? 4840),
+    ...(o.values['opcua-host'] !== undefined ? { opcuaHost: o.values['opcua-host'] } : {}),
     pkiDir: o.values.pki ?? './pki/sim',
     seed: Number(o.values.seed ?? 2026),
     catchUpDays: Number(o.values['catch-up-days'] ?? 31),

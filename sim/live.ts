@@ -11,6 +11,8 @@ import { publishStep } from './site/publish.ts';
 export interface LiveOptions {
   mqttUrl: string;
   opcuaPort: number;
+  /** the host name the OPC UA server advertises (default 127.0.0.1) */
+  opcuaHost?: string;
   pkiDir: string;
   seed: number;
   /** days replayed quickly before keeping time with the clock */
@@ -27,6 +29,7 @@ export interface LiveOptions {
 export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
   const opcua = new SimOpcuaServer({
     port: o.opcuaPort,
+    ...(o.opcuaHost !== undefined ? { hostname: o.opcuaHost } : {}),
     pkiDir: o.pkiDir,
     variables: ['PK-1.state', 'PK-1.produced', 'PK-1.good'],
     minimumSamplingIntervalMs: 0,

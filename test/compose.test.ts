@@ -96,6 +96,8 @@ describe('docker-compose.yml', () => {
       expect(config.sources.opcua[0]!.endpoint).toBe(
         `opc.tcp://simulator:${sim[sim.indexOf('--opcua-port') + 1]}/plantkpi/sim`,
       );
+      // the simulator advertises the name the collector reaches it by
+      expect(sim[sim.indexOf('--opcua-host') + 1]).toBe('simulator');
       expect(new URL(config.influx!.url).host).toBe('influxdb:8086');
       expect(new URL(config.jobs.redis.url).host).toBe('redis:6379');
       expect(config.collector.httpPort).toBe(9464);

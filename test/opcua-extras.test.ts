@@ -173,4 +173,29 @@ describe('OPC UA extras', () => {
     expect(r.out).not.toContain('Line2.Label');
     expect(r.out).toMatch(/^# Draft from .*: 3 numeric variables/);
   }, 30_000);
+
+  it('the simulated server advertises the host name it is given (compose: simulator), not 127.0.0.1', async () => {
+    const { OPCUAClient } = await import('node-opcua');
+    const named = new SimOpcuaServer({
+      port: await freePort(),
+      hostname: 'localhost',
+      pkiDir: path.join(tmp.dir, 'named-pki'),
+      variables: ['X'],
+    });
+    await named.start();
+    try {
+      expect(named.endpoint).toMatch(/^opc\.tcp:\/\/localhost:\d+\/plantkpi\/sim$/);
+      const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
+      await client.connect(named.endpoint);
+      try {
+        const endpoints = await client.getEndpoints();
+        expect(endpoints.length).toBeGreaterThan(0);
+        for (const e of endpoints) expect(new URL(e.endpointUrl!).hostname).toBe('localhost');
+      } finally {
+        await client.disconnect();
+      }
+    } finally {
+      await named.stop();
+    }
+  }, 60_000);
 });

@@ -24,6 +24,11 @@ export type StatusName = Exclude<keyof typeof StatusCodes, 'prototype'>;
 
 export interface SimOpcuaOptions {
   port: number;
+  /**
+   * the host name the server puts in its endpoint URLs (default 127.0.0.1): the name clients reach it by (compose:
+   * `simulator`), or node-opcua clients warn that the endpoint they were given names another host
+   */
+  hostname?: string;
   /** the server's own PKI (own certificate, trusted/ and rejected/ client certificates) */
   pkiDir: string;
   /** variable ids: reachable as ns=1;s=<id> */
@@ -69,8 +74,12 @@ export class SimOpcuaServer {
       : null;
   }
 
+  private get host(): string {
+    return this.o.hostname ?? '127.0.0.1';
+  }
+
   get endpoint(): string {
-    return `opc.tcp://127.0.0.1:${this.o.port}/plantkpi/sim`;
+    return `opc.tcp://${this.host}:${this.o.port}/plantkpi/sim`;
   }
 
   /** the server's certificate (DER), for a client to trust */
@@ -86,8 +95,8 @@ export class SimOpcuaServer {
     const users = this.o.users;
     const server = new OPCUAServer({
       port: this.o.port,
-      hostname: '127.0.0.1',
-      alternateHostname: ['127.0.0.1'],
+      hostname: this.host,
+      alternateHostname: [this.host],
       resourcePath: '/plantkpi/sim',
       serverCertificateManager: this.certificateManager,
       ...(this.userCertificateManager ? { userCertificateManager: this.userCertificateManager } : {}),
