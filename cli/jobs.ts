@@ -28,6 +28,7 @@ function configOf(o: Parsed) {
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function instantArg(option: string, value: string): string {
+  if (option === 'to' && value === 'now') return value;
   if (!INSTANT.test(value))
     throw new UsageError(
       `--${option} '${value}' is not a date (2026-10-01) or an ISO date-time (2026-10-01T08:00, 2026-10-01T08:00+08:00)`,
@@ -92,7 +93,7 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
   // the range is read in the site's zone before anything connects: a bad one is a usage error (PeriodError)
   const planned = kinds.map((kind) => ({
     kind,
-    periods: periodsBetween(kind, from, to, config.site.timeZone),
+    periods: periodsBetween(kind, from, to, config.site.timeZone, Date.now()),
   }));
   const rt = await openRuntime(config, o.values.data ?? DEFAULT_DATA);
   const queue = kpiQueue(rt.connection, rt.config.jobs);

@@ -33,8 +33,9 @@ Usage:
                                                   run KPI jobs from Redis (BullMQ); as many as wanted
   plantkpi scheduler --config FILE [--once 1]     install the hourly/daily/monthly schedulers (idempotent)
                                                   and enqueue recomputes the config change calls for
-  plantkpi backfill --config FILE --from DATE --to DATE [--kinds day,month] [--reopen "reason"]
-                                                  enqueue every period in a range
+  plantkpi backfill --config FILE --from DATE --to DATE|now [--kinds day,month] [--reopen "reason"]
+                                                  enqueue every period the range [from, to) touches, whole,
+                                                  that has ended (--to is exclusive)
   plantkpi export --config FILE --period 2026-10 [--data DIR] [--out DIR]
                                                   the monthly export (xlsx, CSV, Arrow, per branch, manifest)
   plantkpi collect --config FILE                  run the configured OPC UA and MQTT sources into InfluxDB

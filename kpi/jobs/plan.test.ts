@@ -33,6 +33,22 @@ describe('job planning', () => {
       '2026-03',
     ]);
     expect(periodsBetween('day', '2026-10-30', '2026-11-02', TZ)).toHaveLength(3);
+    // a range that starts inside a month takes the month whole; a period still running is left to the scheduler
+    const now = Date.parse('2026-11-24T10:00:00+08:00');
+    expect(periodsBetween('month', '2026-10-25', '2026-11-24', TZ, now).map((p) => p.label)).toEqual([
+      '2026-10',
+    ]);
+    expect(periodsBetween('day', '2026-10-25', '2026-11-24', TZ, now)).toHaveLength(30);
+    expect(periodsBetween('day', '2026-11-20', 'now', TZ, now).map((p) => p.label)).toEqual([
+      '2026-11-20',
+      '2026-11-21',
+      '2026-11-22',
+      '2026-11-23',
+    ]);
+    expect(periodsBetween('hour', '2026-11-24T08:30', 'now', TZ, now).map((p) => p.label)).toEqual([
+      '2026-11-24T08',
+      '2026-11-24T09',
+    ]);
   });
   it('job ids are deterministic and safe', () => {
     expect(jobId('month', '2026-10', 'abc')).toBe('kpi_month_2026-10_abc');

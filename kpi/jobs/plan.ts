@@ -2,26 +2,46 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PlantConfig } from '../../config/schema.ts';
-import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
+import { type Period, parsePeriod } from '../../transforms/periods.ts';
 import type { Plant, Scope } from '../plant.ts';
 import { targetApplies } from '../targets.ts';
 
 export type JobKind = 'hour' | 'day' | 'month';
 export const JOB_KINDS: readonly JobKind[] = ['hour', 'day', 'month'];
 
+const LABEL = { hour: "yyyy-MM-dd'T'HH", day: 'yyyy-MM-dd', month: 'yyyy-MM' } as const;
+
 /** The last full period of this kind that ended at or before `atMs` (a tick at 00:30 on Nov 1 means October). */
 export function previousPeriod(kind: JobKind, atMs: number, timeZone: string): Period {
   const start = DateTime.fromMillis(atMs, { zone: timeZone })
     .startOf(kind)
     .minus({ [`${kind}s`]: 1 });
-  const fmt = { hour: "yyyy-MM-dd'T'HH", day: 'yyyy-MM-dd', month: 'yyyy-MM' }[kind];
-  return parsePeriod(start.toFormat(fmt), timeZone);
+  return parsePeriod(start.toFormat(LABEL[kind]), timeZone);
 }
 
-/** Every whole period of this kind from `from` (inclusive) to `to` (exclusive), both dates or date-times. */
-export function periodsBetween(kind: JobKind, from: string, to: string, timeZone: string): Period[] {
-  const range = parsePeriod(`${from}..${to}`, timeZone);
-  return splitPeriod(range, kind).filter((p) => p.kind === kind);
+/**
+ * The periods of this kind a backfill from `from` (inclusive) to `to` (exclusive) computes: every period the range
+ * touches, taken whole (a range from Oct 25 computes October), that has ended by `nowMs` (a period still running is
+ * the scheduler's, once it ends). `from` and `to` are dates or date-times in the site's zone; `to` may be `now`.
+ */
+export function periodsBetween(
+  kind: JobKind,
+  from: string,
+  to: string,
+  timeZone: string,
+  nowMs = Number.POSITIVE_INFINITY,
+): Period[] {
+  if (to === 'now' && !Number.isFinite(nowMs))
+    throw new Error("periodsBetween: '--to now' needs the current time");
+  const range = parsePeriod(`${from}..${to === 'now' ? new Date(nowMs).toISOString() : to}`, timeZone);
+  const out: Period[] = [];
+  let t = DateTime.fromMillis(range.startMs, { zone: timeZone }).startOf(kind);
+  while (t.toMillis() < range.endMs) {
+    const p = parsePeriod(t.toFormat(LABEL[kind]), timeZone);
+    if (p.endMs <= nowMs) out.push(p);
+    t = t.plus({ [`${kind}s`]: 1 });
+  }
+  return out;
 }
 
 function sha(text: string): string {
