@@ -4,11 +4,12 @@
  */
 import { CliError, EXIT, PlantkpiError, RefusedError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
-import { jsonLog } from '../ingest/context.ts';
+import { jsonLog, type Log } from '../ingest/context.ts';
 import { exportMonth } from '../kpi/export/month.ts';
 import { JOB_KINDS, type JobKind, periodsBetween } from '../kpi/jobs/plan.ts';
 import { enqueueCompute, kpiQueue } from '../kpi/jobs/queue.ts';
-import { openRuntime } from '../kpi/jobs/runtime.ts';
+import { redisDurabilityProblems } from '../kpi/jobs/redis-check.ts';
+import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
 import { JobState } from '../kpi/jobs/state.ts';
 import { redisErrorsToLog, watchSchedulers } from '../kpi/jobs/watch.ts';
 import { installSchedulers, planRecompute, startWorker } from '../kpi/jobs/worker.ts';
@@ -36,6 +37,20 @@ function instantArg(option: string, value: string): string {
   return value;
 }
 
+/** Redis that may lose queued jobs: a warning, or a refusal to start with jobs.redis.requireDurable. */
+async function checkRedis(rt: Runtime, log: Log): Promise<void> {
+  const problems = await redisDurabilityProblems(rt.connection);
+  if (problems.length === 0) return;
+  const where = `Redis at ${rt.config.jobs.redis.url}`;
+  if (rt.config.jobs.redis.requireDurable) {
+    await rt.close();
+    throw new CliError(
+      `${where} may lose queued jobs: ${problems.join('; ')} (jobs.redis.requireDurable is set)`,
+    );
+  }
+  for (const p of problems) log('warn', `${where} may lose queued jobs: ${p}`);
+}
+
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -47,6 +62,7 @@ export async function cmdWorker(o: Parsed, io: Io): Promise<number> {
   const config = configOf(o);
   const rt = await openRuntime(config, dataDirToRead(o.values.data ?? DEFAULT_DATA, config));
   const log = jsonLog();
+  await checkRedis(rt, log);
   const { worker, queue } = startWorker(rt, log, Number(o.values.concurrency ?? 1));
   redisErrorsToLog(rt, queue, log, worker);
   io.out(
@@ -61,11 +77,12 @@ export async function cmdWorker(o: Parsed, io: Io): Promise<number> {
 
 export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
   const rt = await openRuntime(configOf(o), o.values.data ?? DEFAULT_DATA);
+  const log = jsonLog();
+  await checkRedis(rt, log);
   const queue = kpiQueue(rt.connection, rt.config.jobs);
   const state = new JobState(rt.connection, rt.config.jobs.prefix);
   await installSchedulers(rt, queue);
   const plan = await planRecompute(rt, queue, state);
-  const log = jsonLog();
   redisErrorsToLog(rt, queue, log);
   const watch = o.values.once === undefined ? watchSchedulers(rt, queue, state, log) : null;
   io.out(

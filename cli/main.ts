@@ -23,9 +23,11 @@ Usage:
                                                   MQTT -> collector -> store -> KPIs, summary and export;
                                                   given URLs, it uses that broker, stores in that InfluxDB 1.x
                                                   (database plantkpi) and runs the KPI jobs on that Redis
-  plantkpi simulate [--mqtt URL] [--opcua-port N] [--opcua-host NAME] [--catch-up-days N] [--seed N]
+  plantkpi simulate [--mqtt URL [--mqtt-user NAME --mqtt-password-env VAR]] [--opcua-port N]
+                   [--opcua-host NAME] [--catch-up-days N] [--seed N] [--wait-for URL]
                                                   the simulated site as a service: replays the last days fast,
-                                                  then publishes in real time (MQTT and OPC UA)
+                                                  then publishes in real time (MQTT and OPC UA); with --wait-for,
+                                                  the replay starts once URL answers 200 (the collector's /health)
   plantkpi reference [--data DIR] [--csv FILE]    the reference plant: import, then KPIs for 2026-10 and
                                                   2026-10-05, checked against expected.json
   plantkpi schema [--out FILE]                    JSON Schema of the plant config, for editors
@@ -120,6 +122,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
             mqtt: true,
             'opcua-port': true,
             'opcua-host': true,
+            'mqtt-user': true,
+            'mqtt-password-env': true,
+            'wait-for': true,
             pki: true,
             seed: true,
             'catch-up-days': true,

@@ -1,5 +1,6 @@
 /** `plantkpi simulate`: the simulated site as a service (sim/live.ts) until SIGTERM or SIGINT. */
-import { EXIT } from '../config/errors.ts';
+import { EXIT, UsageError } from '../config/errors.ts';
+import { resolveSecret } from '../config/secrets.ts';
 import { jsonLog } from '../ingest/context.ts';
 import { withOpcua } from '../ingest/opcua/library.ts';
 import type { Parsed } from './args.ts';
@@ -8,12 +9,21 @@ import type { Parsed } from './args.ts';
 export async function cmdSimulate(o: Parsed): Promise<number> {
   // its OPC UA server's library logs go to stderr as JSON lines, as the collector's do
   const log = jsonLog();
+  const user = o.values['mqtt-user'];
+  const passwordEnv = o.values['mqtt-password-env'];
+  if (passwordEnv !== undefined && user === undefined)
+    throw new UsageError('--mqtt-password-env needs --mqtt-user');
+  // a variable that is not set is a config error naming it (exit 3), before anything starts
+  const password = resolveSecret(passwordEnv ? { env: passwordEnv } : undefined, '--mqtt-password-env');
   const { runLiveSim } = await withOpcua(log, () => import('../sim/live.ts'));
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());
   process.once('SIGINT', () => stop.abort());
   await runLiveSim({
     mqttUrl: o.values.mqtt ?? 'mqtt://127.0.0.1:1883',
+    ...(user !== undefined ? { mqttUser: user } : {}),
+    ...(password !== undefined ? { mqttPassword: password } : {}),
+    ...(o.values['wait-for'] !== undefined ? { waitForUrl: o.values['wait-for'] } : {}),
     opcuaPort: Number(o.values['opcua-port'] ?? 4840),
     ...(o.values['opcua-host'] !== undefined ? { opcuaHost: o.values['opcua-host'] } : {}),
     pkiDir: o.values.pki ?? './pki/sim',

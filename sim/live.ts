@@ -10,6 +10,13 @@ import { publishStep } from './site/publish.ts';
 
 export interface LiveOptions {
   mqttUrl: string;
+  mqttUser?: string;
+  mqttPassword?: string;
+  /**
+   * replay only once this URL answers 200 (the collector's /health: its persistent session then exists at the
+   * broker, so the broker keeps every replayed message for it); polled every 2 s
+   */
+  waitForUrl?: string;
   opcuaPort: number;
   /** the host name the OPC UA server advertises (default 127.0.0.1) */
   opcuaHost?: string;
@@ -37,8 +44,9 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
   });
   await opcua.start();
   const pub = await connectBroker(o);
-  if (pub === null) {
-    // stopped before the broker ever answered
+  if (pub === null || !(await waitForUrl(o))) {
+    // stopped before the broker or the collector ever answered
+    await pub?.endAsync();
     await opcua.stop();
     return { steps: 0 };
   }
@@ -64,16 +72,7 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
   while (!o.signal?.aborted) {
     const next = sim.timeMs + o.stepMs;
     const wait = next <= Date.now() ? o.catchUpPaceMs : next - Date.now();
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(t);
-        // a listener left behind per step piles up on the signal (MaxListenersExceededWarning after 10 steps)
-        o.signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, wait);
-      o.signal?.addEventListener('abort', done, { once: true });
-    });
+    await pause(wait, o.signal);
     if (o.signal?.aborted) break;
     await send(sim.step());
     steps++;
@@ -90,6 +89,8 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
 async function connectBroker(o: LiveOptions): Promise<MqttClient | null> {
   const client = mqtt.connect(o.mqttUrl, {
     clientId: `plantkpi-sim-${o.seed}`,
+    ...(o.mqttUser !== undefined ? { username: o.mqttUser } : {}),
+    ...(o.mqttPassword !== undefined ? { password: o.mqttPassword } : {}),
     reconnectPeriod: 2000,
     connectTimeout: 10_000,
   });
@@ -118,4 +119,41 @@ async function connectBroker(o: LiveOptions): Promise<MqttClient | null> {
   }
   if (loggedMs > 0) o.log('info', 'MQTT broker reached', { mqtt: o.mqttUrl });
   return client;
+}
+
+/** Waits until `waitForUrl` answers 200 (one log line a minute meanwhile); false when stopped first. */
+async function waitForUrl(o: LiveOptions): Promise<boolean> {
+  const url = o.waitForUrl;
+  if (url === undefined) return true;
+  let loggedMs = 0;
+  while (!o.signal?.aborted) {
+    const status = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+      (r) => String(r.status),
+      (err: Error) => err.message,
+    );
+    if (status === '200') {
+      if (loggedMs > 0) o.log('info', 'replay starting: the awaited service answers', { waitFor: url });
+      return true;
+    }
+    if (Date.now() - loggedMs >= 60_000) {
+      loggedMs = Date.now();
+      o.log('info', 'replay waits for a service to answer 200', { waitFor: url, status });
+    }
+    await pause(2000, o.signal);
+  }
+  return false;
+}
+
+/** Waits `ms`, or less when the signal aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      // a listener left behind per wait piles up on the signal (MaxListenersExceededWarning after 10 steps)
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -7,11 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Queue, Worker } from 'bullmq';
 import ExcelJS from 'exceljs';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { relClose } from '../cli/expected.ts';
 import { parsePlantConfig } from '../config/load.ts';
 import { KPI_HEADERS, SHEETS } from '../kpi/export/month.ts';
 import { enqueueCompute, kpiQueue } from '../kpi/jobs/queue.ts';
+import { redisDurabilityProblems } from '../kpi/jobs/redis-check.ts';
 import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
 import { JobState } from '../kpi/jobs/state.ts';
 import { redisErrorsToLog, watchSchedulers } from '../kpi/jobs/watch.ts';
@@ -450,6 +452,40 @@ jobs: { redis: { url: "${lost.url}" }, prefix: gone, exportDir: "${exportDir}" }
       spy.mockRestore();
       await queue.close().catch(() => {});
       await rt.close();
+    }
+  }, 40_000);
+
+  it('worker and scheduler say when Redis may lose queued jobs, and refuse to start with requireDurable', async () => {
+    const r = await startRedis(); // keeps nothing on disk, as the test machines' Redis
+    const client = new Redis(r.url);
+    try {
+      const file = path.join(tmp.dir, 'durable.yaml');
+      writeFileSync(
+        file,
+        `${readFileSync(REFERENCE_CONFIG, 'utf8')}
+jobs: { redis: { url: "${r.url}", requireDurable: true }, prefix: durable, exportDir: "${exportDir}" }
+`,
+      );
+      expect(await redisDurabilityProblems(client)).toEqual([
+        expect.stringMatching(/keeps nothing on disk \(appendonly no, no save points\)/),
+      ]);
+      await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const two = await redisDurabilityProblems(client);
+      expect(two).toHaveLength(2);
+      expect(two[0]).toMatch(/maxmemory-policy is allkeys-lru/);
+      const refused = await cli('scheduler', '--config', file, '--data', data, '--once', '1');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/may lose queued jobs: maxmemory-policy is allkeys-lru.*requireDurable/);
+      // RDB save points and noeviction: nothing to say, the scheduler starts
+      await client.config('SET', 'maxmemory-policy', 'noeviction');
+      await client.config('SET', 'save', '3600 1');
+      expect(await redisDurabilityProblems(client)).toEqual([]);
+      const started = await cli('scheduler', '--config', file, '--data', data, '--once', '1');
+      expect(started.code).toBe(0);
+      expect(started.out).toMatch(/schedulers installed/);
+    } finally {
+      client.disconnect();
+      await r.destroy();
     }
   }, 40_000);
 });

@@ -1,5 +1,7 @@
 /** `plantkpi simulate` as a service: replays the recent past quickly over MQTT and OPC UA, then keeps time. */
 import { getEventListeners } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -103,5 +105,47 @@ describe('plantkpi simulate', () => {
     await new Promise((r) => setTimeout(r, 3000));
     never.abort();
     expect(await waiting).toEqual({ steps: 0 });
+  }, 90_000);
+
+  it('with credentials and --wait-for, it replays only once the awaited URL answers 200', async () => {
+    const broker = await startMosquitto({ users: { simulator: 'sim-pass', reader: 'read-pass' } });
+    let healthy = false;
+    const health = createServer((_req, res) => {
+      res.statusCode = healthy ? 200 : 503;
+      res.end();
+    });
+    await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
+    const sub = await mqtt.connectAsync(broker.url, { username: 'reader', password: 'read-pass' });
+    let received = 0;
+    sub.on('message', () => received++);
+    await sub.subscribeAsync('site/+/data', { qos: 1 });
+    const logs: string[] = [];
+    const stop = new AbortController();
+    const run = runLiveSim({
+      mqttUrl: broker.url,
+      mqttUser: 'simulator',
+      mqttPassword: 'sim-pass',
+      waitForUrl: url,
+      opcuaPort: await freePort(),
+      pkiDir: path.join(tmp.dir, 'pki-wait'),
+      seed: 4,
+      catchUpDays: 1,
+      stepMs: 30 * 60_000,
+      catchUpPaceMs: 5,
+      log: (_level, msg, fields) => logs.push(JSON.stringify({ msg, ...fields })),
+      signal: stop.signal,
+    });
+    await waitFor('waiting logged', async () => logs.some((l) => l.includes('replay waits')), 20_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(received).toBe(0); // connected (with its credentials) but nothing replayed yet
+    healthy = true;
+    await waitFor('replaying', async () => received >= 7, 30_000);
+    expect(logs.some((l) => l.includes('replay starting'))).toBe(true);
+    stop.abort();
+    expect((await run).steps).toBeGreaterThan(0);
+    await sub.endAsync();
+    await new Promise((r) => health.close(r));
+    await broker.destroy();
   }, 90_000);
 });

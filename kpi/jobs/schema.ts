@@ -8,6 +8,12 @@ export const JobsSchema = z
       .object({
         url: z.string().default('redis://127.0.0.1:6379').describe('Redis URL, redis://host:6379/0'),
         password: SecretRef.optional().describe('Redis password, from env or file'),
+        requireDurable: z
+          .boolean()
+          .default(false)
+          .describe(
+            'the worker and the scheduler refuse to start when Redis may lose queued jobs (maxmemory-policy other than noeviction, or no AOF and no RDB save points); false: they log a warning',
+          ),
       })
       .prefault({})
       .describe('the Redis BullMQ keeps its queues in'),

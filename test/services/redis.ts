@@ -40,6 +40,8 @@ export async function startRedis(): Promise<RedisServer> {
         await new Promise<void>((r) => {
           child.once('exit', () => r());
           child.kill('SIGTERM');
+          // a Redis a test switched persistence on for may take its time saving: a test server keeps nothing
+          setTimeout(() => child.kill('SIGKILL'), 5000).unref();
         });
       }
       rmSync(dir, { recursive: true, force: true });
