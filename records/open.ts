@@ -1,0 +1,72 @@
+/**
+ * Opens the records store: PostgreSQL at a URL (production), or the embedded PGlite in a folder (the default,
+ * DATA/records). Both get the same migrations at open, then the same Kysely store.
+ */
+import { mkdirSync } from 'node:fs';
+import { Kysely, PostgresDialect } from 'kysely';
+import { UnavailableError } from '../config/errors.ts';
+import { migrate } from './migrations/index.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { RecordsStore } from './port.ts';
+import { KyselyRecords } from './store.ts';
+import type { RecordsDb } from './tables.ts';
+
+export type RecordsTarget =
+  /** PostgreSQL: postgres://user@host:5432/db (a password given apart, never in logs) */
+  | { url: string; password?: string | undefined }
+  /** the embedded store's folder (created when missing) */
+  | { dir: string };
+
+export interface OpenOptions {
+  /** the clock of every timestamp written, epoch ms; the wall clock by default */
+  now?: () => number;
+  /** migrate to this migration instead of the latest (tests of a migration from an older version) */
+  migrateTo?: string;
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
+/** A Kysely on the target, not migrated (open() migrates; tests use it to build older versions). */
+export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsDb>> {
+  if ('url' in target) {
+    const { Pool } = (await import('pg')).default;
+    const pool = new Pool({
+      connectionString: target.url,
+      max: 5,
+      ...(target.password !== undefined ? { password: target.password } : {}),
+    });
+    // an idle connection the server ends (a restart) is dropped from the pool; the next query opens a new one
+    pool.on('error', () => {});
+    return new Kysely<RecordsDb>({ dialect: new PostgresDialect({ pool }) });
+  }
+  mkdirSync(target.dir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pg = await PGlite.create(target.dir);
+  return new Kysely<RecordsDb>({ dialect: new PGliteDialect(pg) });
+}
+
+/** Opens the store and runs the migrations it has not seen; a server that does not answer is an UnavailableError. */
+export async function openRecords(target: RecordsTarget, options: OpenOptions = {}): Promise<RecordsStore> {
+  const db = await openKysely(target);
+  try {
+    await migrate(db as Kysely<unknown>, options.migrateTo);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    const code = (err as { code?: string }).code;
+    if ('url' in target && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '57P03'))
+      throw new UnavailableError(
+        `records database ${redactUrl(target.url)} does not answer (${code}); start it or check records.url, then try again`,
+      );
+    throw err;
+  }
+  return new KyselyRecords(db, options.now ?? Date.now);
+}
