@@ -1,42 +1,22 @@
-/**
- * The records contract on the embedded store (PGlite in a folder). Creating a PGlite folder takes seconds (its
- * initdb), so one empty folder is made per file and each test gets a copy: a fresh database, opened like any other.
- */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+/** The records contract and the migration tests on the embedded store (PGlite in a folder). */
+import { rmSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import { recordsContract } from './contract.ts';
+import { migrationContract } from './migrations/contract.ts';
 import { openKysely, openRecords } from './open.ts';
+import { type PGliteTemplate, pgliteTemplate } from './pglite-template.ts';
 
-let template = '';
-const dirs: string[] = [];
-
+let pglite: PGliteTemplate;
 beforeAll(async () => {
-  template = mkdtempSync(path.join(os.tmpdir(), 'plantkpi-records-template-'));
-  const pg = await PGlite.create(template);
-  await pg.query('select 1');
-  await pg.close();
+  pglite = await pgliteTemplate();
 }, 120_000);
-
-afterAll(() => {
-  for (const d of [template, ...dirs]) rmSync(d, { recursive: true, force: true });
-});
-
-/** A fresh embedded database folder (a copy of the empty template). */
-export function freshDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'plantkpi-records-'));
-  dirs.push(dir);
-  cpSync(template, dir, { recursive: true });
-  return dir;
-}
+afterAll(() => pglite?.cleanup());
 
 recordsContract(
   'embedded (PGlite)',
   async (now) => {
-    const dir = freshDir();
+    const dir = pglite.freshDir();
     const fx = {
       store: await openRecords({ dir }, { now }),
       async sql(text: string) {
@@ -59,3 +39,5 @@ recordsContract(
   },
   { timeoutMs: 120_000 },
 );
+
+migrationContract('embedded (PGlite)', async () => ({ dir: pglite.freshDir() }), { timeoutMs: 120_000 });

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import { recordsContract } from '../records/contract.ts';
+import { migrationContract } from '../records/migrations/contract.ts';
 import { openKysely, openRecords } from '../records/open.ts';
 import { type PostgresServer, startPostgres } from './services/postgres.ts';
 
@@ -31,3 +32,5 @@ recordsContract('PostgreSQL', async (now) => {
   };
   return fx;
 });
+
+migrationContract('PostgreSQL', async () => ({ url: await server.freshDatabase() }));
