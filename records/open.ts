@@ -3,11 +3,14 @@
  * DATA/records). Both get the same migrations at open, then the same Kysely store.
  */
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { UnavailableError } from '../config/errors.ts';
+import { resolveSecret } from '../config/secrets.ts';
 import { migrate } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { RecordsStore } from './port.ts';
+import type { RecordsConfig } from './schema.ts';
 import { KyselyRecords } from './store.ts';
 import type { RecordsDb } from './tables.ts';
 
@@ -69,4 +72,22 @@ export async function openRecords(target: RecordsTarget, options: OpenOptions = 
     throw err;
   }
   return new KyselyRecords(db, options.now ?? Date.now);
+}
+
+/** What of the plant config the records store needs (structurally, so records imports no plant schema). */
+export interface RecordsConfigOf {
+  records?: RecordsConfig | undefined;
+}
+
+/** The folder of the embedded records store inside a data directory. */
+export const recordsDir = (dataDir: string): string => path.join(dataDir, 'records');
+
+/**
+ * The one place that picks the records store from a plant config: PostgreSQL at `records.url` (its password
+ * resolved), else the embedded store in DATA/records. Throws a SecretError for a password that cannot be had.
+ */
+export function recordsTarget(config: RecordsConfigOf, dataDir: string, env = process.env): RecordsTarget {
+  const r = config.records;
+  if (r === undefined) return { dir: recordsDir(dataDir) };
+  return { url: r.url, password: resolveSecret(r.password, 'records.password', env) };
 }
