@@ -4,7 +4,8 @@
  * (a hand edit, as an auditor fears it); `reopen` closes the store and opens it again on the same data.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { entryHash, GENESIS } from './chain.ts';
+import { GENESIS } from './chain.ts';
+import { handEditTests } from './contract-edits.ts';
 import type { RecordsStore } from './port.ts';
 
 export interface RecordsFixture {
@@ -237,71 +238,6 @@ export function recordsContract(
       expect(next.prevHash).toBe(before.at(-1)?.hash);
     });
 
-    describe('verify finds a hand edit', () => {
-      beforeEach(async () => {
-        await store.lock('2026-09', 'scheduler', 'closed');
-        await store.lock('2026-10', 'scheduler', 'closed');
-        await store.reopen('2026-10', 'li.wei', 'meter E-7 corrected');
-        await store.append({
-          action: 'recompute',
-          period: '2026-10',
-          by: 'w',
-          reason: 'reopened',
-          detail: { f: 'x' },
-        });
-        await store.lock('2026-10', 'scheduler', 'closed again');
-      });
-
-      it('an untouched log verifies', async () => {
-        expect(await store.verify()).toEqual({ ok: true, checked: 5 });
-      });
-
-      it('an edited reason, time or detail names that entry', async () => {
-        await edit(`update audit_log set reason = 'routine' where seq = 3`);
-        expect(await store.verify()).toMatchObject({
-          ok: false,
-          checked: 2,
-          firstBad: { seq: 3 },
-        });
-        await edit(`update audit_log set reason = 'meter E-7 corrected' where seq = 3`);
-        expect((await store.verify()).ok).toBe(true);
-        await edit(`update audit_log set at_ms = at_ms + 1 where seq = 2`);
-        expect((await store.verify()).firstBad?.seq).toBe(2);
-        await edit(`update audit_log set at_ms = at_ms - 1 where seq = 2`);
-        await edit(`update audit_log set detail = '{"f":"y"}' where seq = 4`);
-        const r = await store.verify();
-        expect(r.firstBad).toEqual({ seq: 4, reason: expect.stringMatching(/edited/) });
-      });
-
-      it('an edit whose own hash is recomputed breaks the link from the next entry', async () => {
-        const third = (await store.list())[2];
-        if (third === undefined) throw new Error('no entry 3');
-        const forged = { ...third, reason: 'routine' };
-        await edit(`update audit_log set reason = 'routine', hash = '${entryHash(forged)}' where seq = 3`);
-        const r = await store.verify();
-        expect(r).toMatchObject({ ok: false, checked: 3, firstBad: { seq: 4 } });
-        expect(r.firstBad?.reason).toMatch(/prevHash/);
-      });
-
-      it('a deleted entry in the middle, at the end, or the first one is detected', async () => {
-        await edit('delete from audit_log where seq = 3');
-        let r = await store.verify();
-        expect(r).toMatchObject({ ok: false, checked: 2, firstBad: { seq: 4 } });
-        expect(r.firstBad?.reason).toMatch(/entry 3 is missing/);
-        await edit('delete from audit_log where seq >= 4');
-        r = await store.verify();
-        expect(r).toMatchObject({ ok: false, checked: 2, firstBad: { seq: 3 } });
-        expect(r.firstBad?.reason).toMatch(/deleted/);
-        await edit('delete from audit_log where seq = 1');
-        expect((await store.verify()).firstBad?.seq).toBe(2);
-      });
-
-      it('two entries swapped (seq exchanged) are detected', async () => {
-        await edit('update audit_log set seq = -seq where seq in (2, 3)');
-        await edit('update audit_log set seq = case seq when -2 then 3 else 2 end where seq < 0');
-        const r = await store.verify();
-        expect(r).toMatchObject({ ok: false, firstBad: { seq: 2 } });
-      });
-    });
+    handEditTests(() => ({ store, edit }));
   });
 }

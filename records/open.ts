@@ -7,6 +7,8 @@ import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { UnavailableError } from '../config/errors.ts';
 import { resolveSecret } from '../config/secrets.ts';
+// the data directory's lock file, shared with the series store: a leaf that itself imports only config/errors
+import { acquireLock } from '../store/embedded/lock.ts';
 import { migrate } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { RecordsStore } from './port.ts';
@@ -17,8 +19,11 @@ import type { RecordsDb } from './tables.ts';
 export type RecordsTarget =
   /** PostgreSQL: postgres://user@host:5432/db (a password given apart, never in logs) */
   | { url: string; password?: string | undefined }
-  /** the embedded store's folder (created when missing) */
-  | { dir: string };
+  /**
+   * the embedded store's folder (created when missing). PGlite is one process's at a time: `DIR.lock` is held while
+   * it is open, and another process waits up to `lockTimeoutMs` (10 s) for it, then gets an UnavailableError (exit 6)
+   */
+  | { dir: string; lockTimeoutMs?: number };
 
 export interface OpenOptions {
   /** the clock of every timestamp written, epoch ms; the wall clock by default */
@@ -52,9 +57,19 @@ export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsD
     return new Kysely<RecordsDb>({ dialect: new PostgresDialect({ pool }) });
   }
   mkdirSync(target.dir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const pg = await PGlite.create(target.dir);
-  return new Kysely<RecordsDb>({ dialect: new PGliteDialect(pg) });
+  // two processes on one PGlite folder both open it and lose each other's writes: one at a time
+  const release = await acquireLock(`${path.resolve(target.dir)}.lock`, {
+    timeoutMs: target.lockTimeoutMs ?? 10_000,
+    pollMs: 50,
+  });
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pg = await PGlite.create(target.dir);
+    return new Kysely<RecordsDb>({ dialect: new PGliteDialect(pg, release) });
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 /** Opens the store and runs the migrations it has not seen; a server that does not answer is an UnavailableError. */

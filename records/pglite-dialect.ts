@@ -46,7 +46,10 @@ class PGliteDriver implements Driver {
   private turn: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
-  constructor(private readonly pg: PGlite) {
+  constructor(
+    private readonly pg: PGlite,
+    private readonly onDestroy: () => void,
+  ) {
     this.connection = new PGliteConnection(pg);
   }
 
@@ -98,18 +101,28 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    if (!this.pg.closed) await this.pg.close();
+    try {
+      if (!this.pg.closed) await this.pg.close();
+    } finally {
+      this.onDestroy();
+    }
   }
 }
 
 /** A savepoint name as a quoted identifier. */
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The dialect: PostgreSQL's SQL, adapter and introspector over one PGlite instance (closed with the Kysely). */
+/**
+ * The dialect: PostgreSQL's SQL, adapter and introspector over one PGlite instance, closed with the Kysely
+ * (`onDestroy` runs after, e.g. to release the folder's lock).
+ */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly onDestroy: () => void = () => {},
+  ) {}
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return new PGliteDriver(this.pg, this.onDestroy);
   }
   createQueryCompiler(): QueryCompiler {
     return new PostgresQueryCompiler();

@@ -81,3 +81,19 @@ describe('plantkpi audit with records.url', () => {
     expect(r.err).not.toContain('s3cret');
   });
 });
+
+describe('several processes on one PostgreSQL', () => {
+  it('appends from three stores (three pools) at once form one chain', async () => {
+    const url = await server.freshDatabase();
+    const stores = await Promise.all([1, 2, 3].map(() => openRecords({ url })));
+    await Promise.all(
+      stores.flatMap((s, i) =>
+        Array.from({ length: 15 }, (_, j) => s.append({ action: 'recompute', by: `w${i}`, reason: `r${j}` })),
+      ),
+    );
+    const log = await stores[0]?.list();
+    expect(log?.map((e) => e.seq)).toEqual(Array.from({ length: 45 }, (_, k) => k + 1));
+    expect(await stores[2]?.verify()).toEqual({ ok: true, checked: 45 });
+    await Promise.all(stores.map((s) => s.close()));
+  });
+});
