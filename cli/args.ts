@@ -18,12 +18,23 @@ export interface Parsed {
   positionals: string[];
 }
 
-/** Parses `--name value` options (only the allowed ones) and positionals; anything else is a usage error. */
-export function opts(args: string[], allowed: Record<string, true>): Parsed {
-  const options = Object.fromEntries(Object.keys(allowed).map((k) => [k, { type: 'string' as const }]));
+/**
+ * Parses `--name value` options (only the allowed ones; `'flag'`: a bare `--name`, read as the value 'true') and
+ * positionals; anything else is a usage error.
+ */
+export function opts(args: string[], allowed: Record<string, true | 'flag'>): Parsed {
+  const options = Object.fromEntries(
+    Object.entries(allowed).map(([k, v]) => [
+      k,
+      { type: v === 'flag' ? ('boolean' as const) : ('string' as const) },
+    ]),
+  );
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | undefined>, positionals };
+    const text = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, v === true ? 'true' : v === false ? undefined : v]),
+    );
+    return { values: text as Record<string, string | undefined>, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

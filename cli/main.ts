@@ -40,6 +40,10 @@ Usage:
                                                   that has ended (--to is exclusive)
   plantkpi export --config FILE --period 2026-10 [--data DIR] [--out DIR]
                                                   the monthly export (xlsx, CSV, Arrow, per branch, manifest)
+  plantkpi audit [--period P] [--verify] [--data DIR] [--config FILE]
+                                                  the records store's audit log (locks, reopens, refusals,
+                                                  exports); --verify checks its hash chain (exit 1 names the
+                                                  first edited or deleted entry)
   plantkpi collect --config FILE                  run the configured OPC UA and MQTT sources into InfluxDB
                                                   (/metrics and /health on collector.httpPort; SIGTERM flushes)
   plantkpi deadletter replay --config FILE [--file NAME]
@@ -100,6 +104,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         if (command === 'scheduler') return await jobs.cmdScheduler(o, io);
         if (command === 'backfill') return await jobs.cmdBackfill(o, io);
         return await jobs.cmdExport(o, io);
+      }
+      case 'audit': {
+        const { AUDIT_OPTIONS, cmdAudit } = await import('./audit.ts');
+        return await cmdAudit(opts(rest, AUDIT_OPTIONS), io);
       }
       case 'demo':
         return await cmdDemo(

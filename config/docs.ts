@@ -38,6 +38,7 @@ export const DOC_BLOCKS: readonly DocBlock[] = [
   { name: 'collector', file: 'ingest/README.md', prefix: 'collector' },
   { name: 'influx', file: 'store/README.md', prefix: 'influx' },
   { name: 'jobs', file: 'kpi/jobs/README.md', prefix: 'jobs' },
+  { name: 'records', file: 'records/README.md', prefix: 'records' },
 ];
 
 const root = new URL('../', import.meta.url);

@@ -8,6 +8,7 @@ import { CollectorSchema } from '../ingest/collector-schema.ts';
 import { SourcesSchema } from '../ingest/schemas.ts';
 import { SpoolSchema } from '../ingest/spool/schema.ts';
 import { JobsSchema } from '../kpi/jobs/schema.ts';
+import { RecordsSchema } from '../records/schema.ts';
 import { InfluxSchema } from '../store/influx/schema.ts';
 import { isIsoDateOrDateTime } from './time.ts';
 
@@ -356,6 +357,9 @@ export const PlantConfigSchema = z.object({
     'the collector process: HTTP endpoints, dead letters, reading window, self-report',
   ),
   jobs: JobsSchema.describe('scheduled KPI jobs on BullMQ (Redis) and the monthly export'),
+  records: RecordsSchema.optional().describe(
+    'the records database (month locks, audit log, computed periods, export manifests): PostgreSQL at this URL; absent: the embedded store in DATA/records',
+  ),
 });
 
 export type PlantConfig = z.infer<typeof PlantConfigSchema>;

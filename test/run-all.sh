@@ -10,14 +10,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund || { echo "npm install failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# the servers the integration tests start privately: InfluxDB 1.x, Mosquitto and Redis from Debian's packages,
-# and Mosquitto's command-line clients
+# the servers the integration tests start privately: InfluxDB 1.x, Mosquitto, Redis and PostgreSQL (the records
+# store) from Debian's packages, and Mosquitto's command-line clients
 # Debian's packages start their services; the tests use private instances on free ports instead
 PATH="$PATH:/usr/sbin"
 missing=()
 command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
 command -v mosquitto >/dev/null 2>&1 || missing+=(mosquitto)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# PostgreSQL's server binaries are not on PATH: test/services/postgres.ts finds them in /usr/lib/postgresql/*/bin
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 # mosquitto_pub is the foreign publisher of the collector's ledger tests
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 if [ ${#missing[@]} -gt 0 ]; then

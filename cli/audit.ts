@@ -1,0 +1,65 @@
+/**
+ * `plantkpi audit [--period P] [--verify] [--data DIR] [--config FILE]`: the records store's audit log, one entry a
+ * line, or (--verify) the whole hash chain checked. PostgreSQL when the config has `records.url`, else the embedded
+ * store in DATA/records, which must exist (a mistyped --data must not read as an empty, intact log).
+ */
+import { existsSync } from 'node:fs';
+import { CliError, EXIT, MissingInputError, UsageError } from '../config/errors.ts';
+import { loadPlantConfig } from '../config/load.ts';
+import { openRecords, recordsTarget } from '../records/open.ts';
+import type { AuditEntry } from '../records/port.ts';
+import type { Io, Parsed } from './args.ts';
+
+const DEFAULT_DATA = './data';
+/** a month, day or hour label: 2026-10, 2026-10-05, 2026-10-05T08 */
+const PERIOD = /^\d{4}-\d{2}(-\d{2}(T\d{2})?)?$/;
+
+export const AUDIT_OPTIONS = { period: true, verify: 'flag', data: true, config: true } as const;
+
+/** One entry as a tab-separated line: seq, time (UTC), action, period, by, reason, detail, hash (first 12). */
+export function formatEntry(e: AuditEntry): string {
+  const one = (s: string) => s.replaceAll(/[\t\r\n]+/g, ' ');
+  return [
+    e.seq,
+    new Date(e.atMs).toISOString(),
+    e.action,
+    e.period ?? '-',
+    one(e.by),
+    one(e.reason),
+    e.detail === null ? '-' : JSON.stringify(e.detail),
+    e.hash.slice(0, 12),
+  ].join('\t');
+}
+
+export async function cmdAudit(o: Parsed, io: Io): Promise<number> {
+  const period = o.values.period;
+  if (period !== undefined && !PERIOD.test(period))
+    throw new UsageError(`--period '${period}' is not a period label (2026-10, 2026-10-05, 2026-10-05T08)`);
+  const config = o.values.config === undefined ? {} : loadPlantConfig(o.values.config).config;
+  const data = o.values.data ?? DEFAULT_DATA;
+  const target = recordsTarget(config, data);
+  if ('dir' in target && !existsSync(target.dir))
+    throw new MissingInputError(
+      target.dir,
+      `--data ${data}: no records store in ${target.dir} (nothing was locked or audited there): give the data directory the jobs use, or --config with records.url`,
+    );
+  const store = await openRecords(target);
+  try {
+    if (o.values.verify !== undefined) {
+      const r = await store.verify();
+      if (!r.ok && r.firstBad)
+        throw new CliError(
+          `audit log broken at entry ${r.firstBad.seq}: ${r.firstBad.reason} (${r.checked} entries before it verified)`,
+        );
+      const last = (await store.list()).at(-1);
+      io.out(`audit log verified: ${r.checked} entries${last ? `, last hash ${last.hash}` : ''}\n`);
+      return EXIT.ok;
+    }
+    const entries = await store.list(period === undefined ? {} : { period });
+    io.out('seq\tat\taction\tperiod\tby\treason\tdetail\thash\n');
+    for (const e of entries) io.out(`${formatEntry(e)}\n`);
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Opens the records store: PostgreSQL at a URL (production), or the embedded PGlite in a folder (the default,
+ * DATA/records). Both get the same migrations at open, then the same Kysely store.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import { UnavailableError } from '../config/errors.ts';
+import { resolveSecret } from '../config/secrets.ts';
+// the data directory's lock file, shared with the series store: a leaf that itself imports only config/errors
+import { acquireLock } from '../store/embedded/lock.ts';
+import { migrate } from './migrations/index.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { RecordsStore } from './port.ts';
+import type { RecordsConfig } from './schema.ts';
+import { KyselyRecords } from './store.ts';
+import type { RecordsDb } from './tables.ts';
+
+export type RecordsTarget =
+  /** PostgreSQL: postgres://user@host:5432/db (a password given apart, never in logs) */
+  | { url: string; password?: string | undefined }
+  /**
+   * the embedded store's folder (created when missing). PGlite is one process's at a time: `DIR.lock` is held while
+   * it is open, and another process waits up to `lockTimeoutMs` (10 s) for it, then gets an UnavailableError (exit 6)
+   */
+  | { dir: string; lockTimeoutMs?: number };
+
+export interface OpenOptions {
+  /** the clock of every timestamp written, epoch ms; the wall clock by default */
+  now?: () => number;
+  /** migrate to this migration instead of the latest (tests of a migration from an older version) */
+  migrateTo?: string;
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
+/** A Kysely on the target, not migrated (open() migrates; tests use it to build older versions). */
+export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsDb>> {
+  if ('url' in target) {
+    const { Pool } = (await import('pg')).default;
+    const pool = new Pool({
+      connectionString: target.url,
+      max: 5,
+      ...(target.password !== undefined ? { password: target.password } : {}),
+    });
+    // an idle connection the server ends (a restart) is dropped from the pool; the next query opens a new one
+    pool.on('error', () => {});
+    return new Kysely<RecordsDb>({ dialect: new PostgresDialect({ pool }) });
+  }
+  mkdirSync(target.dir, { recursive: true });
+  // two processes on one PGlite folder both open it and lose each other's writes: one at a time
+  const release = await acquireLock(`${path.resolve(target.dir)}.lock`, {
+    timeoutMs: target.lockTimeoutMs ?? 10_000,
+    pollMs: 50,
+  });
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pg = await PGlite.create(target.dir);
+    return new Kysely<RecordsDb>({ dialect: new PGliteDialect(pg, release) });
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** Opens the store and runs the migrations it has not seen; a server that does not answer is an UnavailableError. */
+export async function openRecords(target: RecordsTarget, options: OpenOptions = {}): Promise<RecordsStore> {
+  const db = await openKysely(target);
+  try {
+    await migrate(db as Kysely<unknown>, options.migrateTo);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    const code = (err as { code?: string }).code;
+    if ('url' in target && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '57P03'))
+      throw new UnavailableError(
+        `records database ${redactUrl(target.url)} does not answer (${code}); start it or check records.url, then try again`,
+      );
+    throw err;
+  }
+  return new KyselyRecords(db, options.now ?? Date.now);
+}
+
+/** What of the plant config the records store needs (structurally, so records imports no plant schema). */
+export interface RecordsConfigOf {
+  records?: RecordsConfig | undefined;
+}
+
+/** The folder of the embedded records store inside a data directory. */
+export const recordsDir = (dataDir: string): string => path.join(dataDir, 'records');
+
+/**
+ * The one place that picks the records store from a plant config: PostgreSQL at `records.url` (its password
+ * resolved), else the embedded store in DATA/records. Throws a SecretError for a password that cannot be had.
+ */
+export function recordsTarget(config: RecordsConfigOf, dataDir: string, env = process.env): RecordsTarget {
+  const r = config.records;
+  if (r === undefined) return { dir: recordsDir(dataDir) };
+  return { url: r.url, password: resolveSecret(r.password, 'records.password', env) };
+}

@@ -1,0 +1,122 @@
+/**
+ * The records store: what must outlast Redis (month locks, the audit log, the computed-period index, export
+ * manifests). One port, one contract suite (contract.ts), PostgreSQL and the embedded PGlite behind it (store.ts).
+ */
+
+/** A month (or other period label) closed against recomputation until it is reopened. */
+export interface MonthLock {
+  /** the period label, e.g. 2026-10 */
+  period: string;
+  /** when it was locked, epoch ms */
+  atMs: number;
+  by: string;
+  reason: string;
+}
+
+/**
+ * What an audit entry records. The jobs write `lock`, `reopen`, `recompute-refused`, `recompute` and `export`; later
+ * human decisions add their own names (any string of letters, digits and `-`).
+ */
+export type AuditAction = 'lock' | 'reopen' | 'recompute-refused' | 'recompute' | 'export' | (string & {});
+
+/** A JSON value, as kept in an entry's `detail`. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What a caller appends; the store adds seq, time and the hashes. */
+export interface AuditInput {
+  action: AuditAction;
+  /** the period it concerns, if any */
+  period?: string | undefined;
+  /** who decided: a user, or a process such as `scheduler@host` */
+  by: string;
+  /** why, in the decider's words */
+  reason: string;
+  /** anything else worth keeping (a fingerprint, the job id), plain JSON */
+  detail?: { [key: string]: Json } | undefined;
+}
+
+/** One row of the append-only audit log, chained to the one before it by `prevHash`. */
+export interface AuditEntry {
+  /** 1, 2, 3, ... without gaps */
+  seq: number;
+  /** when it was appended, epoch ms (the store's clock) */
+  atMs: number;
+  action: AuditAction;
+  period: string | null;
+  by: string;
+  reason: string;
+  detail: { [key: string]: Json } | null;
+  /** the hash of entry seq - 1; 64 zeros for the first entry */
+  prevHash: string;
+  /** sha256 (hex) of the canonical encoding of this entry's fields and prevHash (chain.ts) */
+  hash: string;
+}
+
+/** The outcome of walking the chain. */
+export interface VerifyResult {
+  ok: boolean;
+  /** entries checked (all of them when ok) */
+  checked: number;
+  /** the first entry that does not fit, and why (edited, a gap, reordered, entries missing at the end) */
+  firstBad?: { seq: number; reason: string };
+}
+
+/** One computed period: what it was computed from, when and by whom. */
+export interface ComputedPeriod {
+  /** hour | day | month */
+  kind: string;
+  period: string;
+  /** hash of the compiled config it was computed with */
+  configHash: string;
+  /** fingerprint of its inputs; a change calls for a recompute */
+  fingerprint: string;
+  /** when it was computed, epoch ms */
+  atMs: number;
+  /** which worker computed it, e.g. `worker@host:pid` */
+  worker: string;
+}
+
+/** The manifest of a period's export, kept byte for byte as written. */
+export interface ExportManifest {
+  period: string;
+  /** the manifest as JSON text */
+  manifestJson: string;
+  by: string;
+  /** when it was saved, epoch ms */
+  atMs: number;
+}
+
+export interface RecordsStore {
+  /**
+   * Locks a period; with its `lock` audit entry in the same transaction. A period already locked keeps its first
+   * lock and no entry is written: returns false then.
+   */
+  lock(period: string, by: string, reason: string): Promise<boolean>;
+  /**
+   * Opens a locked period for recomputation. Always writes a `reopen` audit entry (in the same transaction as the
+   * lock's removal), even when it was not locked: a decision was taken. Returns whether a lock was removed.
+   */
+  reopen(period: string, by: string, reason: string): Promise<boolean>;
+  isLocked(period: string): Promise<boolean>;
+  /** every lock, by period */
+  locks(): Promise<MonthLock[]>;
+
+  /** Appends an entry to the audit log; concurrent appends (any process) are chained one after the other. */
+  append(input: AuditInput): Promise<AuditEntry>;
+  /** the audit log by seq, or only the entries of one period */
+  list(filter?: { period?: string | undefined }): Promise<AuditEntry[]>;
+  /** walks the whole chain: every hash recomputed, every link and the head checked */
+  verify(): Promise<VerifyResult>;
+
+  /** Records (or replaces) a computed period. */
+  record(entry: ComputedPeriod): Promise<void>;
+  /** every computed period, by kind then period */
+  computed(): Promise<ComputedPeriod[]>;
+  get(kind: string, period: string): Promise<ComputedPeriod | undefined>;
+
+  /** Saves (or replaces) a period's export manifest, with an `export` audit entry in the same transaction. */
+  saveManifest(period: string, manifestJson: string, by: string): Promise<ExportManifest>;
+  manifest(period: string): Promise<ExportManifest | undefined>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+/** The records database's tables as Kysely sees them (migrations/ creates them; one schema for both engines). */
+import type { ColumnType, Generated } from 'kysely';
+
+/** int8 columns: PostgreSQL returns them as text (pg) or bigint (PGlite); the store turns them into numbers. */
+type Int8 = ColumnType<string | number | bigint, number, number>;
+
+export interface MonthLockTable {
+  period: string;
+  at_ms: Int8;
+  by: string;
+  reason: string;
+}
+
+export interface AuditLogTable {
+  seq: Int8;
+  at_ms: Int8;
+  action: string;
+  period: string | null;
+  by: string;
+  reason: string;
+  /** canonical JSON text (chain.ts), kept as text so the hashed bytes are the stored bytes */
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id 1): the last entry appended; its row lock serializes appends. */
+export interface AuditHeadTable {
+  id: Generated<number>;
+  seq: Int8;
+  hash: string;
+}
+
+export interface ComputedPeriodTable {
+  kind: string;
+  period: string;
+  config_hash: string;
+  fingerprint: string;
+  at_ms: Int8;
+  worker: string;
+}
+
+export interface ExportManifestTable {
+  period: string;
+  manifest_json: string;
+  by: string;
+  at_ms: Int8;
+}
+
+export interface RecordsDb {
+  month_lock: MonthLockTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  computed_period: ComputedPeriodTable;
+  export_manifest: ExportManifestTable;
+}
