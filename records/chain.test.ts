@@ -1,6 +1,7 @@
 /** The hash chain on its own: canonical encoding, the hash, and each way verifyChain names the first bad entry. */
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, entryHash, GENESIS, verifyChain } from './chain.ts';
+import { canonicalJson } from '../config/canonical-json.ts';
+import { entryHash, GENESIS, verifyChain } from './chain.ts';
 import type { AuditEntry } from './port.ts';
 
 function chain(n: number): AuditEntry[] {

@@ -3,24 +3,11 @@
  * entry that does not fit. No I/O; the store reads the rows and the head and hands them here.
  */
 import { createHash } from 'node:crypto';
-import type { AuditEntry, Json, VerifyResult } from './port.ts';
+import { canonicalJson } from '../config/canonical-json.ts';
+import type { AuditEntry, VerifyResult } from './port.ts';
 
 /** The prevHash of entry 1. */
 export const GENESIS = '0'.repeat(64);
-
-/** JSON with object keys sorted at every depth, no spaces: one text per value, whatever the key order. */
-export function canonicalJson(value: Json): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value))
-      throw new TypeError(`audit detail: ${value} is not JSON`);
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value)
-    .filter((k) => value[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as Json)}`).join(',')}}`;
-}
 
 /** The fields an entry's hash covers, in a fixed order (everything but the hash itself). */
 export type HashedFields = Omit<AuditEntry, 'hash'>;

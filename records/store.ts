@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { canonicalJson, entryHash, verifyChain } from './chain.ts';
+import { canonicalJson } from '../config/canonical-json.ts';
+import { entryHash, verifyChain } from './chain.ts';
 import type {
   AuditEntry,
   AuditInput,

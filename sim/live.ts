@@ -4,6 +4,7 @@
  * (site/<unit>/data), the casting line's PLC is an OPC UA server on `opcuaPort`.
  */
 import mqtt, { type MqttClient } from 'mqtt';
+import { sleep } from '../ingest/retry/sleep.ts';
 import { SimOpcuaServer } from './opcua/server.ts';
 import { type SimReading, SiteSim } from './site/model.ts';
 import { publishStep } from './site/publish.ts';
@@ -72,7 +73,7 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
   while (!o.signal?.aborted) {
     const next = sim.timeMs + o.stepMs;
     const wait = next <= Date.now() ? o.catchUpPaceMs : next - Date.now();
-    await pause(wait, o.signal);
+    await sleep(wait, o.signal);
     if (o.signal?.aborted) break;
     await send(sim.step());
     steps++;
@@ -139,21 +140,7 @@ async function waitForUrl(o: LiveOptions): Promise<boolean> {
       loggedMs = Date.now();
       o.log('info', 'replay waits for a service to answer 200', { waitFor: url, status });
     }
-    await pause(2000, o.signal);
+    await sleep(2000, o.signal);
   }
   return false;
-}
-
-/** Waits `ms`, or less when the signal aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      // a listener left behind per wait piles up on the signal (MaxListenersExceededWarning after 10 steps)
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

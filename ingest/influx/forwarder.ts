@@ -21,6 +21,7 @@ import {
 import type { Reading, ReadingWriter } from '../../store/port.ts';
 import { DeadLetterFile } from '../dead-letter.ts';
 import { Backoff } from '../retry/backoff.ts';
+import { sleep } from '../retry/sleep.ts';
 import type { Spool, SpoolBatch } from '../spool/spool.ts';
 import { decodeReadings } from './codec.ts';
 
@@ -70,17 +71,6 @@ export interface RefusedEntry {
   reason: string;
   readings: Reading[];
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** Refused points grouped by reason (one dead-letter entry each). */
 export function groupRefused<T>(

@@ -1,6 +1,7 @@
 /** Pure planning of KPI jobs: which period a tick means, ranges of periods, config hashes and per-period fingerprints. */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { canonicalJson } from '../../config/canonical-json.ts';
 import type { PlantConfig } from '../../config/schema.ts';
 import { type Period, parsePeriod } from '../../transforms/periods.ts';
 import type { Plant, Scope } from '../plant.ts';
@@ -46,19 +47,6 @@ export function periodsBetween(
 
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** Key order does not matter; arrays keep their order. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v as object)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 /** The whole config's version (the collector and jobs sections included). */
