@@ -7,23 +7,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Queue, Worker } from 'bullmq';
 import ExcelJS from 'exceljs';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relClose } from '../cli/expected.ts';
 import { parsePlantConfig } from '../config/load.ts';
 import { KPI_HEADERS, SHEETS } from '../kpi/export/month.ts';
-import { enqueueCompute, kpiQueue } from '../kpi/jobs/queue.ts';
-import { redisDurabilityProblems } from '../kpi/jobs/redis-check.ts';
+import { enqueueCompute } from '../kpi/jobs/queue.ts';
 import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
-import { JobState } from '../kpi/jobs/state.ts';
-import { redisErrorsToLog, watchSchedulers } from '../kpi/jobs/watch.ts';
-import {
-  installSchedulers,
-  planRecompute,
-  SCHEDULER_IDS,
-  startWorker,
-  type TickClock,
-} from '../kpi/jobs/worker.ts';
+import type { JobState } from '../kpi/jobs/state.ts';
+import { installSchedulers, planRecompute, startWorker, type TickClock } from '../kpi/jobs/worker.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
 import { waitFor } from './services/ports.ts';
 import { type RedisServer, startRedis } from './services/redis.ts';
@@ -208,59 +199,21 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
 `,
     );
     const r = await run(parsePlantConfig(readFileSync(file, 'utf8')));
-    const b1 = await cli(
-      'backfill',
-      '--config',
-      file,
-      '--data',
-      data,
-      '--from',
-      '2026-10-01',
-      '--to',
-      '2026-11-01',
-      '--kinds',
-      'day,month',
-    );
+    const backfill = (config: string, ...args: string[]) =>
+      cli('backfill', '--config', config, '--data', data, ...args);
+    const b1 = await backfill(file, '--from', '2026-10-01', '--to', '2026-11-01', '--kinds', 'day,month');
     expect(b1.err).toBe('');
     expect(b1.out).toMatch(/32 jobs enqueued, 0 already there/);
-    const b2 = await cli(
-      'backfill',
-      '--config',
-      file,
-      '--data',
-      data,
-      '--from',
-      '2026-10-01',
-      '--to',
-      '2026-11-01',
-      '--kinds',
-      'day,month',
-    );
+    const b2 = await backfill(file, '--from', '2026-10-01', '--to', '2026-11-01', '--kinds', 'day,month');
     expect(b2.out).toMatch(/0 jobs enqueued, 32 already there/);
     await waitFor('32 periods computed', async () => (await r.state.computed()).length === 32, 60_000);
 
     await r.state.lock('2026-10', 'test', 'closed');
-    const refused = await cli(
-      'backfill',
-      '--config',
-      file,
-      '--data',
-      data,
-      '--from',
-      '2026-10-01',
-      '--to',
-      '2026-11-01',
-      '--kinds',
-      'month',
-    );
+    const refused = await backfill(file, '--from', '2026-10-01', '--to', '2026-11-01', '--kinds', 'month');
     expect(refused.err).toMatch(/2026-10 is locked \(closed\): not recomputed \(audited\); give --reopen/);
     expect(refused.code).toBe(7);
-    const reopened = await cli(
-      'backfill',
-      '--config',
+    const reopened = await backfill(
       file,
-      '--data',
-      data,
       '--from',
       '2026-10-01',
       '--to',
@@ -294,12 +247,8 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
       'monthly export written',
     ]);
     // and reopened again: each reopen is its own job
-    const again = await cli(
-      'backfill',
-      '--config',
+    const again = await backfill(
       file,
-      '--data',
-      data,
       '--from',
       '2026-10-01',
       '--to',
@@ -387,105 +336,4 @@ factors:
     );
     await after.stop();
   }, 60_000);
-
-  it('the scheduler notices a Redis that lost its data and installs its schedulers again', async () => {
-    const cfg = parsePlantConfig(
-      `${readFileSync(REFERENCE_CONFIG, 'utf8')}
-jobs: { redis: { url: "${redis.url}" }, prefix: watch, exportDir: "${exportDir}", schedulerCheckMs: 200 }
-`,
-      'watch.yaml',
-    );
-    const rt = await openRuntime(cfg, data);
-    const queue = kpiQueue(rt.connection, rt.config.jobs);
-    const state = new JobState(rt.connection, rt.config.jobs.prefix);
-    const logs: string[] = [];
-    await installSchedulers(rt, queue);
-    const watch = watchSchedulers(rt, queue, state, (_level, msg) => logs.push(msg));
-    try {
-      expect(await watch.check()).toBe(false);
-      // Redis loses everything of this prefix (a restart without persistence, a FLUSHALL)
-      const keys = await rt.connection.keys('watch:*');
-      expect(keys.length).toBeGreaterThan(0);
-      await rt.connection.del(...keys);
-      expect(await queue.getJobScheduler('kpi-month')).toBeUndefined();
-      // the timer (every 200 ms) finds them missing and installs them again, saying so
-      await waitFor(
-        'schedulers back',
-        async () => (await queue.getJobScheduler('kpi-month')) !== undefined,
-        10_000,
-      );
-      for (const id of SCHEDULER_IDS) expect(await queue.getJobScheduler(id)).toBeDefined();
-      expect(logs[0]).toMatch(/job schedulers missing from Redis/);
-    } finally {
-      watch.stop();
-      await queue.close();
-      await rt.close();
-    }
-  }, 30_000);
-
-  it('Redis going away is one JSON log line per connection, not an unhandled ioredis error stack', async () => {
-    const lost = await startRedis();
-    const cfg = parsePlantConfig(
-      `${readFileSync(REFERENCE_CONFIG, 'utf8')}
-jobs: { redis: { url: "${lost.url}" }, prefix: gone, exportDir: "${exportDir}" }
-`,
-      'gone.yaml',
-    );
-    const rt = await openRuntime(cfg, data);
-    const queue = kpiQueue(rt.connection, rt.config.jobs);
-    await queue.waitUntilReady();
-    const logs: { msg: string; fields?: Record<string, unknown> }[] = [];
-    const stderr: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-      stderr.push(a.join(' '));
-    });
-    redisErrorsToLog(rt, queue, (_level, msg, fields) => logs.push({ msg, fields }));
-    try {
-      await lost.destroy();
-      await waitFor('a logged Redis error', async () => logs.length > 0, 20_000);
-      await new Promise((r) => setTimeout(r, 1500)); // reconnect attempts go on: still one line a minute
-      expect(logs[0]!.msg).toBe('Redis unavailable');
-      expect(logs[0]!.fields?.url).toBe(lost.url);
-      expect(logs.filter((l) => l.fields?.source === 'connection').length).toBe(1);
-      expect(stderr.filter((l) => l.includes('Unhandled error event'))).toEqual([]);
-    } finally {
-      spy.mockRestore();
-      await queue.close().catch(() => {});
-      await rt.close();
-    }
-  }, 40_000);
-
-  it('worker and scheduler say when Redis may lose queued jobs, and refuse to start with requireDurable', async () => {
-    const r = await startRedis(); // keeps nothing on disk, as the test machines' Redis
-    const client = new Redis(r.url);
-    try {
-      const file = path.join(tmp.dir, 'durable.yaml');
-      writeFileSync(
-        file,
-        `${readFileSync(REFERENCE_CONFIG, 'utf8')}
-jobs: { redis: { url: "${r.url}", requireDurable: true }, prefix: durable, exportDir: "${exportDir}" }
-`,
-      );
-      expect(await redisDurabilityProblems(client)).toEqual([
-        expect.stringMatching(/keeps nothing on disk \(appendonly no, no save points\)/),
-      ]);
-      await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
-      const two = await redisDurabilityProblems(client);
-      expect(two).toHaveLength(2);
-      expect(two[0]).toMatch(/maxmemory-policy is allkeys-lru/);
-      const refused = await cli('scheduler', '--config', file, '--data', data, '--once', '1');
-      expect(refused.code).toBe(1);
-      expect(refused.err).toMatch(/may lose queued jobs: maxmemory-policy is allkeys-lru.*requireDurable/);
-      // RDB save points and noeviction: nothing to say, the scheduler starts
-      await client.config('SET', 'maxmemory-policy', 'noeviction');
-      await client.config('SET', 'save', '3600 1');
-      expect(await redisDurabilityProblems(client)).toEqual([]);
-      const started = await cli('scheduler', '--config', file, '--data', data, '--once', '1');
-      expect(started.code).toBe(0);
-      expect(started.out).toMatch(/schedulers installed/);
-    } finally {
-      client.disconnect();
-      await r.destroy();
-    }
-  }, 40_000);
 });
