@@ -164,7 +164,8 @@ export class KyselyRecords implements RecordsStore {
     const rows = await this.db
       .selectFrom('computed_period')
       .selectAll()
-      .orderBy(['kind', 'period'])
+      .orderBy('kind')
+      .orderBy('period')
       .execute();
     return rows.map(toComputed);
   }
