@@ -82,7 +82,11 @@ describe('plantkpi simulate', () => {
     let received = 0;
     sub.on('message', () => received++);
     await sub.subscribeAsync('site/+/data', { qos: 1 });
-    await waitFor('publishing after the broker came up', async () => received >= 7, 30_000);
+    await waitFor(
+      'the snapshot and two steps published after the broker came up',
+      async () => received >= 3 * 7,
+      30_000,
+    );
     expect(logs.some((l) => l.includes('MQTT broker reached'))).toBe(true);
     stop.abort();
     expect((await run).steps).toBeGreaterThan(0);
@@ -140,7 +144,7 @@ describe('plantkpi simulate', () => {
     await new Promise((r) => setTimeout(r, 3000));
     expect(received).toBe(0); // connected (with its credentials) but nothing replayed yet
     healthy = true;
-    await waitFor('replaying', async () => received >= 7, 30_000);
+    await waitFor('the snapshot and two steps replayed', async () => received >= 3 * 7, 30_000);
     expect(logs.some((l) => l.includes('replay starting'))).toBe(true);
     stop.abort();
     expect((await run).steps).toBeGreaterThan(0);
