@@ -59,10 +59,15 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
     stepMs: o.stepMs,
     faults: { rolloverAt: 1_000_000_000, rollover: false, replaceAuxAtMs: null, outage: null },
   });
-  const send = (readings: SimReading[]) =>
-    publishStep(pub, readings, (writes) => {
+  // what has been published, for the log lines that close the replay and the run
+  const published = { mqtt: 0, opcua: 0 };
+  const send = async (readings: SimReading[]) => {
+    const done = await publishStep(pub, readings, (writes) => {
       for (const [id, value, timeMs] of writes) opcua.set(id, value, timeMs);
     });
+    published.mqtt += done.mqtt;
+    published.opcua += done.opcua;
+  };
   o.log('info', 'simulated site publishing', {
     mqtt: o.mqttUrl,
     opcua: opcua.endpoint,
@@ -70,8 +75,19 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
   });
   await send(sim.snapshot());
   let steps = 0;
+  let replaying = true;
   while (!o.signal?.aborted) {
     const next = sim.timeMs + o.stepMs;
+    if (replaying && next > Date.now()) {
+      // caught up: every reading so far is the replay's, stamped from replayFrom to replayTo (both included)
+      replaying = false;
+      o.log('info', 'replay done: keeping time with the clock', {
+        steps,
+        replayFrom: new Date(startMs).toISOString(),
+        replayTo: new Date(sim.timeMs).toISOString(),
+        published: { ...published },
+      });
+    }
     const wait = next <= Date.now() ? o.catchUpPaceMs : next - Date.now();
     await sleep(wait, o.signal);
     if (o.signal?.aborted) break;
@@ -80,6 +96,7 @@ export async function runLiveSim(o: LiveOptions): Promise<{ steps: number }> {
   }
   await pub.endAsync();
   await opcua.stop();
+  o.log('info', 'simulated site stopped', { steps, published: { ...published } });
   return { steps };
 }
 
