@@ -205,7 +205,9 @@ export function grafanaJson(b: BoardDef): Record<string, unknown> {
     schemaVersion: 39,
     version: 1,
     editable: true,
-    time: { from: 'now-30d', to: 'now' },
+    // monthly points are stamped at the month's start: a default range shorter than 62 days leaves every monthly
+    // panel empty for most of the month (now-30d reached the last closed month on its first day or two only)
+    time: { from: 'now-90d', to: 'now' },
     templating: {
       list: (b.variables ?? []).map((v) => ({
         name: v.name,
