@@ -146,8 +146,11 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
             period: p.label,
             configHash: rt.configHash,
             reason: 'backfill',
+            // a month is closed as the monthly job closes it (export, then lock): its job id is the one the monthly
+            // tick would use, and a month whose tick was missed (a stack started after it) is closed by nothing else;
             // a reopened month is recomputed, exported and closed again (its lock audited as before)
-            ...(suffix ? { reopen: true, export: true } : {}),
+            ...(kind === 'month' ? { export: true } : {}),
+            ...(suffix ? { reopen: true } : {}),
           },
           rt.config.jobs,
           suffix,

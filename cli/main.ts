@@ -37,7 +37,8 @@ Usage:
                                                   and enqueue recomputes the config change calls for
   plantkpi backfill --config FILE --from DATE --to DATE|now [--kinds day,month] [--reopen "reason"]
                                                   enqueue every period the range [from, to) touches, whole,
-                                                  that has ended (--to is exclusive)
+                                                  that has ended (--to is exclusive); months are closed
+                                                  (exported, then locked) as the monthly job does
   plantkpi export --config FILE --period 2026-10 [--data DIR] [--out DIR]
                                                   the monthly export (xlsx, CSV, Arrow, per branch, manifest)
   plantkpi audit [--period P] [--verify] [--data DIR] [--config FILE]

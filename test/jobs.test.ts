@@ -190,7 +190,7 @@ describe('scheduled KPI jobs', () => {
     await r.stop();
   }, 60_000);
 
-  it('plantkpi backfill enqueues every period of a range; a locked month needs --reopen, which is audited', async () => {
+  it('plantkpi backfill enqueues every period of a range and closes the months; a locked month needs --reopen, which is audited', async () => {
     const file = path.join(tmp.dir, 'backfill.yaml');
     writeFileSync(
       file,
@@ -207,8 +207,9 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
     const b2 = await backfill(file, '--from', '2026-10-01', '--to', '2026-11-01', '--kinds', 'day,month');
     expect(b2.out).toMatch(/0 jobs enqueued, 32 already there/);
     await waitFor('32 periods computed', async () => (await r.state.computed()).length === 32, 60_000);
+    // the backfill's month job closes October as the monthly job would: export, then lock
+    await waitFor('October closed', async () => await r.state.isLocked('2026-10'), 30_000);
 
-    await r.state.lock('2026-10', 'test', 'closed');
     const refused = await backfill(file, '--from', '2026-10-01', '--to', '2026-11-01', '--kinds', 'month');
     expect(refused.err).toMatch(/2026-10 is locked \(closed\): not recomputed \(audited\); give --reopen/);
     expect(refused.code).toBe(7);
@@ -225,7 +226,7 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
     );
     expect(reopened.out).toMatch(/1 jobs enqueued/);
     expect((await r.state.auditLog()).map((a) => [a.action, a.period, a.reason])).toEqual([
-      ['lock', '2026-10', 'closed'],
+      ['lock', '2026-10', 'monthly export written'],
       ['recompute-refused', '2026-10', 'backfill without --reopen'],
       ['reopen', '2026-10', 'E-AUX corrected'],
     ]);
