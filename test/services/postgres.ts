@@ -20,7 +20,8 @@ export interface PostgresServer {
   destroy(): Promise<void>;
 }
 
-function binDir(): string {
+/** Debian's server binaries of the newest PostgreSQL installed (initdb, postgres, pg_isready). */
+export function binDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root)
@@ -35,7 +36,7 @@ function binDir(): string {
 }
 
 /** As root, the server's processes run as the `postgres` user (initdb refuses root); else as ourselves. */
-function serverUser(): { uid?: number; gid?: number } {
+export function serverUser(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
   return { uid: id('-u'), gid: id('-g') };
