@@ -358,7 +358,7 @@ export const PlantConfigSchema = z.object({
   ),
   jobs: JobsSchema.describe('scheduled KPI jobs on BullMQ (Redis) and the monthly export'),
   records: RecordsSchema.optional().describe(
-    'the records database (month locks, audit log, computed periods, export manifests): PostgreSQL at this URL; absent: the embedded store in DATA/records',
+    'the records database (month locks, audit log, computed periods and requests, export manifests): PostgreSQL at records.url, else the embedded store in records.dir or DATA/records',
   ),
 });
 

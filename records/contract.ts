@@ -197,6 +197,35 @@ export function recordsContract(
       ]);
     });
 
+    it('requests: pending until a computation as recent as the request is recorded, a new request pends again', async () => {
+      const done = (kind: string, period: string, atMs: number) =>
+        store.record({ kind, period, configHash: 'c', fingerprint: 'f', atMs, worker: 'w@a:1' });
+      expect(await store.pending()).toEqual([]);
+      await store.request('day', '2026-10-02', 'backfill@h', 'backfill');
+      await store.request('day', '2026-10-01', 'backfill@h', 'backfill');
+      await store.request('month', '2026-10', 'scheduler@h', 'schedule');
+      // a computation older than the request does not answer it
+      await done('day', '2026-10-01', T0 - 1);
+      expect((await store.pending()).map((r) => `${r.kind} ${r.period}`)).toEqual([
+        'day 2026-10-01',
+        'day 2026-10-02',
+        'month 2026-10',
+      ]);
+      await done('day', '2026-10-01', T0);
+      clock += 5;
+      await done('month', '2026-10', clock);
+      expect(await store.pending()).toEqual([
+        { kind: 'day', period: '2026-10-02', atMs: T0, by: 'backfill@h', reason: 'backfill' },
+      ]);
+      // asked again later (a recompute): pending again, with the new request's time, reason and asker
+      clock += 5;
+      await store.request('month', '2026-10', 'li.wei', 'recompute');
+      expect((await store.pending()).map((r) => [r.kind, r.period, r.atMs, r.by, r.reason])).toEqual([
+        ['day', '2026-10-02', T0, 'backfill@h', 'backfill'],
+        ['month', '2026-10', T0 + 10, 'li.wei', 'recompute'],
+      ]);
+    });
+
     it('export manifests are kept byte for byte, replaced by a new export, each save audited', async () => {
       const text = '{"period":"2026-10","files":[{"name":"kpi.csv","sha256":"ab"}]}\n';
       const saved = await store.saveManifest('2026-10', text, 'worker@a');

@@ -99,10 +99,11 @@ export const recordsDir = (dataDir: string): string => path.join(dataDir, 'recor
 
 /**
  * The one place that picks the records store from a plant config: PostgreSQL at `records.url` (its password
- * resolved), else the embedded store in DATA/records. Throws a SecretError for a password that cannot be had.
+ * resolved), else the embedded store in `records.dir` or DATA/records. Throws a SecretError for a password that cannot be had.
  */
 export function recordsTarget(config: RecordsConfigOf, dataDir: string, env = process.env): RecordsTarget {
   const r = config.records;
-  if (r === undefined) return { dir: recordsDir(dataDir) };
-  return { url: r.url, password: resolveSecret(r.password, 'records.password', env) };
+  if (r?.url !== undefined)
+    return { url: r.url, password: resolveSecret(r.password, 'records.password', env) };
+  return { dir: r?.dir ?? recordsDir(dataDir) };
 }

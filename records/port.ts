@@ -76,6 +76,16 @@ export interface ComputedPeriod {
   worker: string;
 }
 
+/** A period asked for (a scheduler tick, a backfill, a recompute) and not computed since. */
+export interface PeriodRequest {
+  kind: string;
+  period: string;
+  /** when it was last asked for, epoch ms (the store's clock) */
+  atMs: number;
+  by: string;
+  reason: string;
+}
+
 /** The manifest of a period's export, kept byte for byte as written. */
 export interface ExportManifest {
   period: string;
@@ -113,6 +123,14 @@ export interface RecordsStore {
   /** every computed period, by kind then period */
   computed(): Promise<ComputedPeriod[]>;
   get(kind: string, period: string): Promise<ComputedPeriod | undefined>;
+
+  /** Notes that a period was asked for (replacing an earlier request of it); the store's clock stamps it. */
+  request(kind: string, period: string, by: string, reason: string): Promise<void>;
+  /**
+   * The requests not computed since they were made (no computed period of that kind and label whose `atMs` is at
+   * or after the request's), by kind then period: what a queue that lost its jobs must be given again.
+   */
+  pending(): Promise<PeriodRequest[]>;
 
   /** Saves (or replaces) a period's export manifest, with an `export` audit entry in the same transaction. */
   saveManifest(period: string, manifestJson: string, by: string): Promise<ExportManifest>;

@@ -14,6 +14,7 @@ import type {
   ExportManifest,
   Json,
   MonthLock,
+  PeriodRequest,
   RecordsStore,
   VerifyResult,
 } from './port.ts';
@@ -178,6 +179,35 @@ export class KyselyRecords implements RecordsStore {
       .where('period', '=', period)
       .executeTakeFirst();
     return row && toComputed(row);
+  }
+
+  async request(kind: string, period: string, by: string, reason: string): Promise<void> {
+    const row = { kind, period, at_ms: this.now(), by, reason };
+    await this.db
+      .insertInto('period_request')
+      .values(row)
+      .onConflict((oc) => oc.columns(['kind', 'period']).doUpdateSet({ at_ms: row.at_ms, by, reason }))
+      .execute();
+  }
+
+  async pending(): Promise<PeriodRequest[]> {
+    const rows = await this.db
+      .selectFrom('period_request as r')
+      .leftJoin('computed_period as c', (j) =>
+        j.onRef('c.kind', '=', 'r.kind').onRef('c.period', '=', 'r.period'),
+      )
+      .select(['r.kind', 'r.period', 'r.at_ms', 'r.by', 'r.reason'])
+      .where((eb) => eb.or([eb('c.at_ms', 'is', null), eb('c.at_ms', '<', eb.ref('r.at_ms'))]))
+      .orderBy('r.kind')
+      .orderBy('r.period')
+      .execute();
+    return rows.map((r) => ({
+      kind: r.kind,
+      period: r.period,
+      atMs: num(r.at_ms),
+      by: r.by,
+      reason: r.reason,
+    }));
   }
 
   async saveManifest(period: string, manifestJson: string, by: string): Promise<ExportManifest> {

@@ -47,10 +47,20 @@ export interface ExportManifestTable {
   at_ms: Int8;
 }
 
+/** A period asked for, and when: pending while no computation of it is as recent (migration 003). */
+export interface PeriodRequestTable {
+  kind: string;
+  period: string;
+  at_ms: Int8;
+  by: string;
+  reason: string;
+}
+
 export interface RecordsDb {
   month_lock: MonthLockTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   computed_period: ComputedPeriodTable;
   export_manifest: ExportManifestTable;
+  period_request: PeriodRequestTable;
 }

@@ -173,7 +173,7 @@ describe('docker-compose.yml', () => {
       expect(new URL(config.sources.mqtt[0]!.url).host).toBe('mosquitto:1883');
       // each credential the config names is one the service's environment carries
       expect(config.sources.mqtt[0]!.username).toBe('collector');
-      expect(new URL(config.records!.url).host).toBe('postgres:5432');
+      expect(new URL(config.records!.url!).host).toBe('postgres:5432');
       for (const ref of [
         config.sources.mqtt[0]!.password,
         config.influx!.password,

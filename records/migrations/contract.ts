@@ -80,10 +80,15 @@ export function migrationContract(
         expect(await store.get('month', '2026-09')).toMatchObject({ fingerprint: 'f' });
         expect((await store.manifest('2026-09'))?.manifestJson).toBe('{"files":[]}');
         expect((await store.list({ period: '2026-10' })).map((e) => e.action)).toEqual(['lock', 'reopen']);
+        // 003's table is there, empty, and works with the computed index migrated from 001
+        expect(await store.pending()).toEqual([]);
+        await store.request('month', '2026-09', 'scheduler', 'tick');
+        await store.request('month', '2026-08', 'scheduler', 'tick');
+        expect((await store.pending()).map((r) => r.period)).toEqual(['2026-08', '2026-09']);
       } finally {
         await store.close(); // the embedded folder is one opener's at a time
       }
-      expect(LATEST).toBe('002_audit_period_index');
+      expect(LATEST).toBe('003_period_request');
       expect(await applied(target)).toEqual(Object.keys(MIGRATIONS));
       expect(await hasIndex(target, 'audit_log_period_seq')).toBe(true);
     });
