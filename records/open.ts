@@ -43,15 +43,25 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * The URL the pool connects with, the password given apart written into it: node-postgres lets everything its
+ * connectionString says (no password: none) override the separate options, so a separate `password` was dropped and
+ * a server that asks for one refused ("client password must be a string"). Never printed (messages use redactUrl).
+ */
+export function connectionUrl(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const u = new URL(url);
+  // a URL without a host (a socket in ?host=) takes no user info: node-postgres reads any option from the query
+  if (u.host === '') u.searchParams.set('password', password);
+  else u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
 /** A Kysely on the target, not migrated (open() migrates; tests use it to build older versions). */
 export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsDb>> {
   if ('url' in target) {
     const { Pool } = (await import('pg')).default;
-    const pool = new Pool({
-      connectionString: target.url,
-      max: 5,
-      ...(target.password !== undefined ? { password: target.password } : {}),
-    });
+    const pool = new Pool({ connectionString: connectionUrl(target.url, target.password), max: 5 });
     // an idle connection the server ends (a restart) is dropped from the pool; the next query opens a new one
     pool.on('error', () => {});
     return new Kysely<RecordsDb>({ dialect: new PostgresDialect({ pool }) });
