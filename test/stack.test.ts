@@ -229,6 +229,15 @@ describe('the compose stack as native processes', () => {
     const after = JSON.parse(readFileSync(manifestFile, 'utf8')) as { generatedAt: string; period: string };
     expect(after.period).toBe(label);
     expect(Date.parse(after.generatedAt)).toBeGreaterThan(Date.parse(before.generatedAt));
+    // the records store (the PostgreSQL service) answers the config's user and password; the jobs do not write
+    // their locks there yet (the TODO above)
+    const audit = await stack.run(
+      'worker',
+      `audit --config /app/config/examples/compose-site.yaml --period ${label}`,
+    );
+    expect(audit.err).toBe('');
+    expect(audit.code).toBe(0);
+    expect(audit.out).toMatch(/^seq\tat\taction\tperiod/);
   }, 90_000);
 
   it('stops as docker compose down does: every plantkpi process exits 0 on SIGTERM', async () => {
