@@ -82,8 +82,8 @@ export function migrationContract(
         expect((await store.list({ period: '2026-10' })).map((e) => e.action)).toEqual(['lock', 'reopen']);
         // 003's table is there, empty, and works with the computed index migrated from 001
         expect(await store.pending()).toEqual([]);
-        await store.request('month', '2026-09', 'scheduler', 'tick');
-        await store.request('month', '2026-08', 'scheduler', 'tick');
+        await store.request([{ kind: 'month', period: '2026-09', by: 'scheduler', reason: 'tick' }]);
+        await store.request([{ kind: 'month', period: '2026-08', by: 'scheduler', reason: 'tick' }]);
         expect((await store.pending()).map((r) => r.period)).toEqual(['2026-08', '2026-09']);
       } finally {
         await store.close(); // the embedded folder is one opener's at a time
