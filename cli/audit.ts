@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { CliError, EXIT, MissingInputError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
-import { openRecords, recordsTarget } from '../records/open.ts';
+import { recordsTarget } from '../records/open.ts';
+import { openSharedRecords } from '../records/shared.ts';
 import type { AuditEntry } from '../records/port.ts';
 import type { Io, Parsed } from './args.ts';
 
@@ -43,7 +44,8 @@ export async function cmdAudit(o: Parsed, io: Io): Promise<number> {
       target.dir,
       `--data ${data}: no records store in ${target.dir} (nothing was locked or audited there): give the data directory the jobs use, or --config with records.url`,
     );
-  const store = await openRecords(target);
+  // while a worker or scheduler holds the embedded store, it lets go for this (they take turns)
+  const store = await openSharedRecords(target);
   try {
     if (o.values.verify !== undefined) {
       const r = await store.verify();

@@ -7,12 +7,18 @@ import { loadPlantConfig } from '../config/load.ts';
 import { jsonLog, type Log } from '../ingest/context.ts';
 import { exportMonth } from '../kpi/export/month.ts';
 import { JOB_KINDS, type JobKind, periodsBetween } from '../kpi/jobs/plan.ts';
-import { enqueueCompute, kpiQueue } from '../kpi/jobs/queue.ts';
+import { type ComputeData, kpiQueue } from '../kpi/jobs/queue.ts';
 import { redisDurabilityProblems } from '../kpi/jobs/redis-check.ts';
 import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
-import { JobState } from '../kpi/jobs/state.ts';
+import { migrateRedisState } from '../kpi/jobs/state.ts';
 import { redisErrorsToLog, watchSchedulers } from '../kpi/jobs/watch.ts';
-import { installSchedulers, planRecompute, startWorker } from '../kpi/jobs/worker.ts';
+import {
+  installSchedulers,
+  planMissing,
+  planRecompute,
+  requestComputes,
+  startWorker,
+} from '../kpi/jobs/worker.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
@@ -75,21 +81,41 @@ export async function cmdWorker(o: Parsed, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
+/** `hour 2026-10-01T00, hour 2026-10-01T01, day 2026-10-01`: a long list said by count per kind */
+function periodList(items: string[]): string {
+  if (items.length === 0) return 'none';
+  if (items.length <= 6) return items.join(', ');
+  const byKind = new Map<string, number>();
+  for (const i of items) byKind.set(i.split(' ')[0]!, (byKind.get(i.split(' ')[0]!) ?? 0) + 1);
+  return `${items.length} (${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')}; ${items[0]} .. ${items.at(-1)})`;
+}
+
 export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
-  const rt = await openRuntime(configOf(o), o.values.data ?? DEFAULT_DATA);
+  const rt = await openRuntime(configOf(o), o.values.data ?? DEFAULT_DATA, 'scheduler');
   const log = jsonLog();
   await checkRedis(rt, log);
   const queue = kpiQueue(rt.connection, rt.config.jobs);
-  const state = new JobState(rt.connection, rt.config.jobs.prefix);
+  // what versions before the records store kept in Redis moves there once
+  const moved = await migrateRedisState(rt.connection, rt.config.jobs.prefix, rt.records, rt.state.who);
+  if (moved.audit + moved.locks + moved.computed > 0)
+    log('info', 'job state moved from Redis to the records store', moved);
   await installSchedulers(rt, queue);
-  const plan = await planRecompute(rt, queue, state);
+  const plan = await planRecompute(rt, queue);
+  const missing = await planMissing(rt, queue);
   redisErrorsToLog(rt, queue, log);
-  const watch = o.values.once === undefined ? watchSchedulers(rt, queue, state, log) : null;
+  const watch = o.values.once === undefined ? watchSchedulers(rt, queue, log) : null;
+  const locked = [...new Set([...plan.locked, ...missing.locked])];
+  const notCaughtUp = Object.entries(missing.skipped).map(([k, n]) => `${n} ${k}`);
   io.out(
     `schedulers installed (hour ${rt.config.jobs.hourlyCron}, day ${rt.config.jobs.dailyCron}, month ${rt.config.jobs.monthlyCron}, ${rt.plant.timeZone})\n` +
-      `recompute after config change: ${plan.enqueued.length ? plan.enqueued.join(', ') : 'none'}` +
-      (plan.locked.length ? `; locked months not recomputed (reopen them): ${plan.locked.join(', ')}` : '') +
-      '\n',
+      `recompute after config change: ${periodList(plan.enqueued)}\n` +
+      `asked for earlier and queued again: ${periodList(missing.requeued)}\n` +
+      `missed ticks caught up: ${periodList(missing.caughtUp)}` +
+      (notCaughtUp.length
+        ? `; older than jobs.catchUpDays, not caught up (backfill them): ${notCaughtUp.join(', ')}`
+        : '') +
+      '\n' +
+      (locked.length ? `locked months not recomputed (reopen them): ${locked.join(', ')}\n` : ''),
   );
   if (o.values.once === undefined) await untilSignal();
   watch?.stop();
@@ -112,19 +138,28 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
     kind,
     periods: periodsBetween(kind, from, to, config.site.timeZone, Date.now()),
   }));
-  const rt = await openRuntime(config, o.values.data ?? DEFAULT_DATA);
+  const rt = await openRuntime(config, o.values.data ?? DEFAULT_DATA, 'backfill');
   const queue = kpiQueue(rt.connection, rt.config.jobs);
-  const state = new JobState(rt.connection, rt.config.jobs.prefix);
+  const state = rt.state;
   const reopen = o.values.reopen;
   try {
-    let added = 0;
-    let existing = 0;
     const refused: string[] = [];
     const by = process.env.USER ?? 'unknown';
+    const locks = new Set((await rt.records.locks()).map((l) => l.period));
+    const todo: { data: ComputeData; idSuffix?: string }[] = [];
     for (const { kind, periods } of planned) {
       for (const p of periods) {
-        let suffix = '';
-        if (kind === 'month' && (await state.isLocked(p.label))) {
+        // a month is closed as the monthly job closes it (export, then lock): its job id is the one the monthly tick
+        // would use, and a month whose tick was missed (a stack started after it, a gap beyond jobs.catchUpDays) is
+        // closed by nothing else
+        const data: ComputeData = {
+          kind,
+          period: p.label,
+          configHash: rt.configHash,
+          reason: 'backfill',
+          ...(kind === 'month' ? { export: true } : {}),
+        };
+        if (kind === 'month' && locks.has(p.label)) {
           if (reopen === undefined) {
             await state.audit({
               atMs: Date.now(),
@@ -137,28 +172,20 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
             continue;
           }
           await state.reopen(p.label, by, reopen);
-          suffix = `_reopen_${Date.now()}`;
+          // a reopened month is recomputed, exported and closed again (its lock audited as before); each reopen
+          // is its own job
+          todo.push({
+            data: { ...data, reason: 'reopen', reopen: true, export: true },
+            idSuffix: `_reopen_${Date.now()}`,
+          });
+          continue;
         }
-        const r = await enqueueCompute(
-          queue,
-          {
-            kind,
-            period: p.label,
-            configHash: rt.configHash,
-            reason: 'backfill',
-            // a month is closed as the monthly job closes it (export, then lock): its job id is the one the monthly
-            // tick would use, and a month whose tick was missed (a stack started after it) is closed by nothing else;
-            // a reopened month is recomputed, exported and closed again (its lock audited as before)
-            ...(kind === 'month' ? { export: true } : {}),
-            ...(suffix ? { reopen: true } : {}),
-          },
-          rt.config.jobs,
-          suffix,
-        );
-        if (r.added) added++;
-        else existing++;
+        todo.push({ data });
       }
     }
+    const results = await requestComputes(rt, queue, todo);
+    const added = results.filter((r) => r.added).length;
+    const existing = results.length - added;
     io.out(
       `backfill ${from}..${to} (${kinds.join(', ')}): ${added} jobs enqueued, ${existing} already there\n`,
     );

@@ -201,9 +201,9 @@ export function recordsContract(
       const done = (kind: string, period: string, atMs: number) =>
         store.record({ kind, period, configHash: 'c', fingerprint: 'f', atMs, worker: 'w@a:1' });
       expect(await store.pending()).toEqual([]);
-      await store.request('day', '2026-10-02', 'backfill@h', 'backfill');
-      await store.request('day', '2026-10-01', 'backfill@h', 'backfill');
-      await store.request('month', '2026-10', 'scheduler@h', 'schedule');
+      await store.request([{ kind: 'day', period: '2026-10-02', by: 'backfill@h', reason: 'backfill' }]);
+      await store.request([{ kind: 'day', period: '2026-10-01', by: 'backfill@h', reason: 'backfill' }]);
+      await store.request([{ kind: 'month', period: '2026-10', by: 'scheduler@h', reason: 'schedule' }]);
       // a computation older than the request does not answer it
       await done('day', '2026-10-01', T0 - 1);
       expect((await store.pending()).map((r) => `${r.kind} ${r.period}`)).toEqual([
@@ -219,7 +219,7 @@ export function recordsContract(
       ]);
       // asked again later (a recompute): pending again, with the new request's time, reason and asker
       clock += 5;
-      await store.request('month', '2026-10', 'li.wei', 'recompute');
+      await store.request([{ kind: 'month', period: '2026-10', by: 'li.wei', reason: 'recompute' }]);
       expect((await store.pending()).map((r) => [r.kind, r.period, r.atMs, r.by, r.reason])).toEqual([
         ['day', '2026-10-02', T0, 'backfill@h', 'backfill'],
         ['month', '2026-10', T0 + 10, 'li.wei', 'recompute'],

@@ -124,8 +124,11 @@ export interface RecordsStore {
   computed(): Promise<ComputedPeriod[]>;
   get(kind: string, period: string): Promise<ComputedPeriod | undefined>;
 
-  /** Notes that a period was asked for (replacing an earlier request of it); the store's clock stamps it. */
-  request(kind: string, period: string, by: string, reason: string): Promise<void>;
+  /**
+   * Notes that periods were asked for (each replacing an earlier request of it), in one transaction; the store's
+   * clock stamps them.
+   */
+  request(requests: readonly { kind: string; period: string; by: string; reason: string }[]): Promise<void>;
   /**
    * The requests not computed since they were made (no computed period of that kind and label whose `atMs` is at
    * or after the request's), by kind then period: what a queue that lost its jobs must be given again.

@@ -29,6 +29,14 @@ export async function openSharedRecords(
   return new TakingTurns(target, options);
 }
 
+/**
+ * Runs `fn` with the store held for all of its calls (one turn of the embedded folder, not one per call); with
+ * PostgreSQL, or any other store, it just runs.
+ */
+export function inOneTurn<T>(store: RecordsStore, fn: (s: RecordsStore) => Promise<T>): Promise<T> {
+  return store instanceof TakingTurns ? store.turn(fn) : fn(store);
+}
+
 let instances = 0;
 
 class TakingTurns implements RecordsStore {
@@ -46,6 +54,10 @@ class TakingTurns implements RecordsStore {
     private readonly options: SharedOptions,
   ) {
     this.waitingFile = `${path.resolve(target.dir)}.lock.waiting`;
+  }
+
+  turn<T>(fn: (s: RecordsStore) => Promise<T>): Promise<T> {
+    return this.use(fn);
   }
 
   private async use<T>(fn: (s: RecordsStore) => Promise<T>): Promise<T> {

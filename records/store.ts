@@ -181,13 +181,27 @@ export class KyselyRecords implements RecordsStore {
     return row && toComputed(row);
   }
 
-  async request(kind: string, period: string, by: string, reason: string): Promise<void> {
-    const row = { kind, period, at_ms: this.now(), by, reason };
-    await this.db
-      .insertInto('period_request')
-      .values(row)
-      .onConflict((oc) => oc.columns(['kind', 'period']).doUpdateSet({ at_ms: row.at_ms, by, reason }))
-      .execute();
+  async request(
+    requests: readonly { kind: string; period: string; by: string; reason: string }[],
+  ): Promise<void> {
+    if (requests.length === 0) return;
+    const atMs = this.now();
+    // one row per (kind, period): the last request of a period in this batch is the one kept
+    const rows = [...new Map(requests.map((r) => [`${r.kind}|${r.period}`, { ...r, at_ms: atMs }])).values()];
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('period_request')
+          .values(rows.slice(i, i + 500))
+          .onConflict((oc) =>
+            oc.columns(['kind', 'period']).doUpdateSet((eb) => ({
+              at_ms: eb.ref('excluded.at_ms'),
+              by: eb.ref('excluded.by'),
+              reason: eb.ref('excluded.reason'),
+            })),
+          )
+          .execute();
+    });
   }
 
   async pending(): Promise<PeriodRequest[]> {

@@ -10,10 +10,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlantConfig } from '../config/load.ts';
 import { importCsvFile } from '../ingest/csv/import.ts';
-import { configHash } from '../kpi/jobs/plan.ts';
-import { enqueueCompute } from '../kpi/jobs/queue.ts';
+import { configHash, jobId, periodsBetween } from '../kpi/jobs/plan.ts';
+import { enqueueCompute, kpiQueue } from '../kpi/jobs/queue.ts';
+import { openRuntime } from '../kpi/jobs/runtime.ts';
+import { requestComputes, SCHEDULER_IDS } from '../kpi/jobs/worker.ts';
+import { runPeriod } from '../kpi/run.ts';
 import { InfluxStore } from '../store/influx/store.ts';
 import { V1WriteTarget } from '../store/influx/targets.ts';
+import { parsePeriod } from '../transforms/periods.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, ROOT, tempDir } from './helpers.ts';
 import { type InfluxServer, startInflux } from './services/influxd.ts';
 import { waitFor } from './services/ports.ts';
@@ -33,6 +37,7 @@ beforeAll(async () => {
     configFile,
     `${readFileSync(REFERENCE_CONFIG, 'utf8')}
 influx: { url: "${influx.url}", database: plant }
+records: { dir: "${tmp.dir}/records-killed" }
 jobs:
   redis: { url: "${redis.url}" }
   prefix: killed
@@ -56,19 +61,26 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-function startWorkerProcess(): ChildProcess {
-  const child = spawn('node', [path.join(ROOT, 'bin', 'plantkpi.js'), 'worker', '--config', configFile], {
-    stdio: 'ignore',
+function startWorkerProcess(file = configFile, command = 'worker', log?: string[]): ChildProcess {
+  const child = spawn('node', [path.join(ROOT, 'bin', 'plantkpi.js'), command, '--config', file], {
+    stdio: log ? ['ignore', 'pipe', 'pipe'] : 'ignore',
   });
+  if (log) {
+    child.stdout?.on('data', (b: Buffer) => log.push(b.toString()));
+    child.stderr?.on('data', (b: Buffer) => log.push(b.toString()));
+  }
   workers.push(child);
   return child;
 }
 
-async function kpiPoints(): Promise<{ count: number; series: number }> {
-  const c = (await influx.query(`SELECT count("value") FROM kpi WHERE period_kind = 'month'`, 'plant')) as {
+const exited = (c: ChildProcess) =>
+  c.exitCode !== null ? Promise.resolve(c.exitCode) : new Promise<number | null>((r) => c.once('exit', r));
+
+async function kpiPoints(kind = 'month'): Promise<{ count: number; series: number }> {
+  const c = (await influx.query(`SELECT count("value") FROM kpi WHERE period_kind = '${kind}'`, 'plant')) as {
     results: { series?: { values: [number, number][] }[] }[];
   };
-  const s = (await influx.query(`SHOW SERIES FROM kpi WHERE period_kind = 'month'`, 'plant')) as {
+  const s = (await influx.query(`SHOW SERIES FROM kpi WHERE period_kind = '${kind}'`, 'plant')) as {
     results: { series?: { values: unknown[][] }[] }[];
   };
   return {
@@ -157,4 +169,116 @@ describe('KPI jobs with worker processes and InfluxDB', () => {
     const wrong = await cli('export', '--config', configFile, '--period', '2026-10-05', '--out', out);
     expect(wrong.code).toBe(2);
   }, 60_000);
+
+  it('Redis flushed in the middle of a month close: lock and audit intact, schedulers back, one set of KPI points per period', async () => {
+    const recordsDir = path.join(tmp.dir, 'records-flush');
+    const file = path.join(tmp.dir, 'flush.yaml');
+    writeFileSync(
+      file,
+      `${readFileSync(REFERENCE_CONFIG, 'utf8')}
+influx: { url: "${influx.url}", database: plant }
+records: { dir: "${recordsDir}" }
+jobs:
+  redis: { url: "${redis.url}" }
+  prefix: flush
+  hourlyCron: "0 0 1 1 *"
+  dailyCron: "0 0 1 1 *"
+  monthlyCron: "0 0 1 1 *"
+  exportDir: "${tmp.dir}/exports-flush"
+  schedulerCheckMs: 300
+  catchUpDays: 0
+`,
+    );
+    const config = parsePlantConfig(readFileSync(file, 'utf8'));
+    const logs: string[] = [];
+    const worker = startWorkerProcess(file, 'worker', logs);
+    const scheduler = startWorkerProcess(file, 'scheduler', logs);
+    // this test asks for the periods as the scheduler and a backfill would: the month's close, then its days
+    const rt = await openRuntime(config, tmp.dir, 'backfill');
+    const queue = kpiQueue(rt.connection, config.jobs);
+    const events = new QueueEvents('kpi', {
+      connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
+      prefix: 'flush',
+    });
+    try {
+      await waitFor(
+        'schedulers installed',
+        async () => (await queue.getJobScheduler('kpi-month')) !== undefined,
+        30_000,
+      );
+      await events.waitUntilReady();
+      const monthId = jobId('month', '2026-10', rt.configHash);
+      const taken = new Promise<void>((resolve) =>
+        events.on('active', ({ jobId: id }) => id === monthId && resolve()),
+      );
+      const days = periodsBetween('day', '2026-10-01', '2026-11-01', config.site.timeZone);
+      await requestComputes(rt, queue, [
+        {
+          data: {
+            kind: 'month',
+            period: '2026-10',
+            configHash: rt.configHash,
+            reason: 'schedule',
+            export: true,
+          },
+        },
+        ...days.map((d) => ({
+          data: { kind: 'day' as const, period: d.label, configHash: rt.configHash, reason: 'backfill' },
+        })),
+      ]);
+      // the worker has taken the month's close: Redis loses everything (a restart without persistence)
+      await taken;
+      await rt.connection.flushall();
+
+      // the scheduler's watch installs its schedulers again and queues what was asked for and is not computed
+      await waitFor(
+        'schedulers back',
+        async () => (await queue.getJobScheduler('kpi-month')) !== undefined,
+        30_000,
+      );
+      for (const id of SCHEDULER_IDS) expect(await queue.getJobScheduler(id)).toBeDefined();
+      // (polling Redis, not the records store: each look at the embedded store would take it from the worker)
+      await waitFor(
+        'recovery logged',
+        async () => /job schedulers installed again/.test(logs.join('')),
+        30_000,
+      );
+      await waitFor(
+        'queue drained',
+        async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0,
+        120_000,
+      );
+      expect(await rt.records.pending()).toEqual([]);
+      expect((await rt.records.computed()).length).toBe(32);
+
+      // the month's close happened once: exported, locked, audited; nothing refused, the chain whole
+      expect(await rt.records.isLocked('2026-10')).toBe(true);
+      expect((await rt.records.list({ period: '2026-10' })).map((e) => e.action)).toEqual(['export', 'lock']);
+      expect((await rt.records.manifest('2026-10'))?.manifestJson).toBe(
+        readFileSync(path.join(tmp.dir, 'exports-flush', '2026-10', 'manifest.json'), 'utf8'),
+      );
+      expect(await rt.records.verify()).toMatchObject({ ok: true });
+
+      // InfluxDB holds exactly one set of KPI points per period: as many as one computation of it gives
+      await waitFor(
+        'workers idle',
+        async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0,
+        60_000,
+      );
+      let expectedDayRows = 0;
+      for (const d of days) expectedDayRows += (await runPeriod(rt.store, rt.plant, d)).kpis.length;
+      const monthRows = (await runPeriod(rt.store, rt.plant, parsePeriod('2026-10', config.site.timeZone)))
+        .kpis.length;
+      expect(await kpiPoints('month')).toEqual({ count: monthRows, series: monthRows });
+      expect((await kpiPoints('day')).count).toBe(expectedDayRows);
+    } finally {
+      await events.close();
+      await queue.close();
+      await rt.close();
+      worker.kill('SIGTERM');
+      scheduler.kill('SIGTERM');
+      expect(await exited(worker)).toBe(0);
+      expect(await exited(scheduler)).toBe(0);
+    }
+  }, 240_000);
 });

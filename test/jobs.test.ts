@@ -15,12 +15,20 @@ import { enqueueCompute } from '../kpi/jobs/queue.ts';
 import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
 import type { JobState } from '../kpi/jobs/state.ts';
 import { installSchedulers, planRecompute, startWorker, type TickClock } from '../kpi/jobs/worker.ts';
+import { type PGliteTemplate, pgliteTemplate } from '../records/pglite-template.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
 import { waitFor } from './services/ports.ts';
 import { type RedisServer, startRedis } from './services/redis.ts';
 
 const tmp = tempDir('plantkpi-jobs-');
 let redis: RedisServer;
+/** each test's own records store (embedded): locks and audit of one test are not another's */
+let pglite: PGliteTemplate;
+const recordsDirs = new Map<string, string>();
+const recordsOf = (prefix: string) => {
+  if (!recordsDirs.has(prefix)) recordsDirs.set(prefix, pglite.freshDir());
+  return `records: { dir: "${recordsDirs.get(prefix)}" }`;
+};
 const data = path.join(tmp.dir, 'data');
 const exportDir = path.join(tmp.dir, 'exports');
 const expected = JSON.parse(readFileSync(path.join(REFERENCE, 'expected.json'), 'utf8'));
@@ -29,6 +37,7 @@ const NEVER = '0 0 1 1 *';
 function config(prefix: string, extra = '', monthlyCron = NEVER) {
   return parsePlantConfig(
     `${readFileSync(REFERENCE_CONFIG, 'utf8')}${extra}
+${recordsOf(prefix)}
 jobs:
   redis: { url: "${redis.url}" }
   prefix: ${prefix}
@@ -71,6 +80,7 @@ async function run(cfg: ReturnType<typeof config>): Promise<Running> {
 
 beforeAll(async () => {
   redis = await startRedis();
+  pglite = await pgliteTemplate();
   const r = await cli(
     'import',
     path.join(REFERENCE, 'readings.csv'),
@@ -83,6 +93,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await redis?.destroy();
+  pglite?.cleanup();
   tmp.cleanup();
 });
 
@@ -177,7 +188,10 @@ describe('scheduled KPI jobs', () => {
     const failed = (await r.queue.getJob(refused.id))!;
     expect(failed.failedReason).toMatch(/month 2026-10 is closed and locked/);
     expect(failed.attemptsMade).toBe(1);
-    expect((await r.state.auditLog()).map((a) => a.action)).toEqual(['lock', 'recompute-refused']);
+    expect((await r.state.auditLog()).map((a) => a.action)).toEqual(['export', 'lock', 'recompute-refused']);
+    // the manifest kept in the records store is the file as written
+    expect((await r.rt.records.manifest('2026-10'))?.manifestJson).toBe(readFileSync(manifestFile, 'utf8'));
+    expect(await r.rt.records.verify()).toMatchObject({ ok: true });
 
     // ticks keep coming every 2 s, but the month's job id is deterministic: no second compute job
     await new Promise((res) => setTimeout(res, 4500));
@@ -195,6 +209,7 @@ describe('scheduled KPI jobs', () => {
     writeFileSync(
       file,
       `${readFileSync(REFERENCE_CONFIG, 'utf8')}
+${recordsOf('backfill')}
 jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDir}" }
 `,
     );
@@ -225,7 +240,8 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
       'E-AUX corrected',
     );
     expect(reopened.out).toMatch(/1 jobs enqueued/);
-    expect((await r.state.auditLog()).map((a) => [a.action, a.period, a.reason])).toEqual([
+    expect((await r.state.auditLog()).slice(0, 4).map((a) => [a.action, a.period, a.reason])).toEqual([
+      ['export', '2026-10', 'export manifest saved'],
       ['lock', '2026-10', 'monthly export written'],
       ['recompute-refused', '2026-10', 'backfill without --reopen'],
       ['reopen', '2026-10', 'E-AUX corrected'],
@@ -326,7 +342,7 @@ factors:
 `;
     const after = await run(config('recompute', extra));
     expect(after.rt.configHash).not.toBe(before.rt.configHash);
-    const plan = await planRecompute(after.rt, after.queue, after.state);
+    const plan = await planRecompute(after.rt, after.queue);
     expect(plan.enqueued).toEqual(['month 2026-11']);
     await waitFor(
       'recomputed',

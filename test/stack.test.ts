@@ -6,7 +6,8 @@
  * rows on the board's default range, queried as Grafana's read-only user; a reopened month closes again; and every
  * plantkpi process exits 0 on SIGTERM.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -15,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadPlantConfig } from '../config/load.ts';
 import { QUEUE_NAME } from '../kpi/jobs/queue.ts';
-import { JobState } from '../kpi/jobs/state.ts';
 import { ROOT } from './helpers.ts';
 import { dependencies, readCompose } from './services/compose-native.ts';
 import { type BoardJson, expandQuery } from './services/grafana.ts';
@@ -35,6 +35,8 @@ let exits: Record<string, Exit> | undefined;
 let redis: Redis;
 let queue: Queue;
 
+/** The plant config's path in the compose services' commands. */
+const CONFIG = '/app/config/examples/compose-site.yaml';
 /** The plant config as the worker reads it (its addresses and paths on this machine). */
 const workerConfig = () => loadPlantConfig(stack.configFile('worker')).config;
 
@@ -202,42 +204,49 @@ describe('the compose stack as native processes', () => {
     const cfg = workerConfig();
     const month = DateTime.now().setZone(cfg.site.timeZone).startOf('month').minus({ months: 1 });
     const label = month.toFormat('yyyy-MM');
-    // TODO(issue 10): the locks and the audit move from Redis (JobState) to the records store; once the worker
-    // writes them there (kpi/jobs/worker.ts uses RecordsJobState), check `plantkpi audit --period <month>` instead
-    const state = new JobState(redis, cfg.jobs.prefix);
-    expect(await state.isLocked(label), `${label} closed by the backfill`).toBe(true);
+    // the locks and the audit are in the records store (the PostgreSQL service): read as `plantkpi audit` prints them
+    const audit = async () => {
+      const a = await stack.run('worker', `audit --config ${CONFIG} --period ${label}`);
+      expect(a.err).toBe('');
+      expect(a.code).toBe(0);
+      const [header, ...lines] = a.out.trim().split('\n');
+      expect(header).toBe('seq\tat\taction\tperiod\tby\treason\tdetail\thash');
+      return lines.map((l) => {
+        const [, , action, period, , reason, detail] = l.split('\t');
+        return { action: action!, period: period!, reason: reason!, detail: detail! };
+      });
+    };
+    const closes = (log: { action: string }[]) =>
+      log.filter((e) => e.action === 'lock' || e.action === 'reopen').map((e) => e.action);
     const manifestFile = path.join(cfg.jobs.exportDir, label, 'manifest.json');
-    expect(existsSync(manifestFile)).toBe(true);
-    const before = JSON.parse(readFileSync(manifestFile, 'utf8')) as { generatedAt: string };
-    const auditBefore = (await state.auditLog()).length;
+    // closed by the README's backfill: exported, then locked
+    const before = await audit();
+    expect(closes(before)).toEqual(['lock']);
+    expect(before.filter((e) => e.action === 'export')).toHaveLength(1);
+    const manifestBefore = readFileSync(manifestFile, 'utf8');
 
     const r = await stack.run(
       'worker',
-      `backfill --config /app/config/examples/compose-site.yaml --reopen "stack test: meter corrected" --kinds month --from ${month.toFormat('yyyy-MM-dd')} --to now`,
+      `backfill --config ${CONFIG} --reopen "stack test: meter corrected" --kinds month --from ${month.toFormat('yyyy-MM-dd')} --to now`,
     );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/1 jobs enqueued/);
     expect(await jobsDone(60_000)).toEqual([]);
     mark('reopened month closed');
-    expect(await state.isLocked(label)).toBe(true);
-    const log = (await state.auditLog()).slice(auditBefore).filter((a) => a.period === label);
-    expect(log.map((a) => [a.action, a.reason])).toEqual([
-      ['reopen', 'stack test: meter corrected'],
-      ['lock', 'monthly export written'],
-    ]);
-    const after = JSON.parse(readFileSync(manifestFile, 'utf8')) as { generatedAt: string; period: string };
-    expect(after.period).toBe(label);
-    expect(Date.parse(after.generatedAt)).toBeGreaterThan(Date.parse(before.generatedAt));
-    // the records store (the PostgreSQL service) answers the config's user and password; the jobs do not write
-    // their locks there yet (the TODO above)
-    const audit = await stack.run(
-      'worker',
-      `audit --config /app/config/examples/compose-site.yaml --period ${label}`,
+    const after = await audit();
+    expect(after.every((e) => e.period === label)).toBe(true);
+    expect(closes(after)).toEqual(['lock', 'reopen', 'lock']);
+    expect(after.find((e) => e.action === 'reopen')!.reason).toBe('stack test: meter corrected');
+    expect(after.at(-1)).toMatchObject({ action: 'lock', reason: 'monthly export written' });
+    // its export written again: a second export entry, with the SHA-256 of the manifest now on disk
+    const exports = after.filter((e) => e.action === 'export');
+    expect(exports).toHaveLength(2);
+    const manifest = readFileSync(manifestFile, 'utf8');
+    expect(manifest).not.toBe(manifestBefore);
+    expect(JSON.parse(exports[1]!.detail).manifestSha256).toBe(
+      createHash('sha256').update(manifest).digest('hex'),
     );
-    expect(audit.err).toBe('');
-    expect(audit.code).toBe(0);
-    expect(audit.out).toMatch(/^seq\tat\taction\tperiod/);
   }, 90_000);
 
   it('stops as docker compose down does: every plantkpi process exits 0 on SIGTERM', async () => {

@@ -45,6 +45,29 @@ export function periodsBetween(
   return out;
 }
 
+/**
+ * The periods of this kind a scheduler's ticks would have computed after `latest` (a label; exclusive) up to the
+ * last one ended by `nowMs`, the most recent `max` of them; `skipped` counts the older ones left out.
+ */
+export function missedPeriods(
+  kind: JobKind,
+  latest: string,
+  nowMs: number,
+  timeZone: string,
+  max: number,
+): { periods: Period[]; skipped: number } {
+  const first = DateTime.fromMillis(parsePeriod(latest, timeZone).endMs, { zone: timeZone }).startOf(kind);
+  // from the last ended period backwards, so that a long gap costs `max` steps, not its length
+  let cur = DateTime.fromMillis(previousPeriod(kind, nowMs, timeZone).startMs, { zone: timeZone });
+  const periods: Period[] = [];
+  while (cur >= first && periods.length < max) {
+    periods.unshift(parsePeriod(cur.toFormat(LABEL[kind]), timeZone));
+    cur = cur.minus({ [`${kind}s`]: 1 });
+  }
+  const skipped = cur >= first ? Math.round(cur.diff(first, `${kind}s`).as(`${kind}s`)) + 1 : 0;
+  return { periods, skipped };
+}
+
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -68,6 +68,14 @@ export const JobsSchema = z
       .describe(
         'plantkpi scheduler checks this often that its schedulers are still in Redis, and installs them again (with a recompute plan) when Redis lost its data, ms',
       ),
+    catchUpDays: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(31)
+      .describe(
+        'at start, and when Redis lost its data, plantkpi scheduler computes the periods its ticks would have computed since the last one computed (of each kind), back this many days at most; older gaps are logged for a backfill',
+      ),
   })
   .prefault({});
 

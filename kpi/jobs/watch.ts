@@ -1,14 +1,14 @@
 /**
  * The scheduler's watch: Redis is the queue's backend, and a Redis that restarts without its data (no persistence, a
  * FLUSHALL, a failover to an empty replica) loses the job schedulers with it; no tick would fire again until the
- * scheduler process is restarted. The watch notices a missing scheduler and installs them again, then plans the
- * recompute of what is missing or changed.
+ * scheduler process is restarted. The watch notices a missing scheduler and installs them again, then queues what
+ * is missing (asked for and not computed: the lost jobs; ticks missed meanwhile) or changed (a new fingerprint),
+ * all known from the records store.
  */
 import type { Queue, Worker } from 'bullmq';
 import type { Runtime } from './runtime.ts';
-import type { JobState } from './state.ts';
-import type { JobLog } from './worker.ts';
-import { installSchedulers, planRecompute, SCHEDULER_IDS } from './worker.ts';
+import type { JobLog, TickClock } from './worker.ts';
+import { installSchedulers, planMissing, planRecompute, SCHEDULER_IDS } from './worker.ts';
 
 export interface SchedulerWatch {
   /** one check now (the timer calls it every `jobs.schedulerCheckMs`); true when the schedulers were re-installed */
@@ -16,7 +16,12 @@ export interface SchedulerWatch {
   stop(): void;
 }
 
-export function watchSchedulers(rt: Runtime, queue: Queue, state: JobState, log: JobLog): SchedulerWatch {
+export function watchSchedulers(
+  rt: Runtime,
+  queue: Queue,
+  log: JobLog,
+  tickClock?: TickClock,
+): SchedulerWatch {
   let running: Promise<boolean> | null = null;
   const once = async (): Promise<boolean> => {
     const missing: string[] = [];
@@ -24,8 +29,15 @@ export function watchSchedulers(rt: Runtime, queue: Queue, state: JobState, log:
     if (missing.length === 0) return false;
     log('warn', 'job schedulers missing from Redis (it lost its data?): installing them again', { missing });
     await installSchedulers(rt, queue);
-    const plan = await planRecompute(rt, queue, state);
-    log('info', 'job schedulers installed again', { recompute: plan.enqueued, locked: plan.locked });
+    const plan = await planRecompute(rt, queue);
+    const lost = await planMissing(rt, queue, tickClock ? { tickClock } : {});
+    log('info', 'job schedulers installed again', {
+      recompute: plan.enqueued,
+      requeued: lost.requeued,
+      caughtUp: lost.caughtUp,
+      locked: [...new Set([...plan.locked, ...lost.locked])],
+      ...(Object.keys(lost.skipped).length ? { notCaughtUp: lost.skipped } : {}),
+    });
     return true;
   };
   const check = () => {

@@ -6,17 +6,20 @@
  * whose `retryable` is false (config/errors.ts: bad data, a config error, a malformed period, InfluxDB refusing the
  * rows), a locked month, a job made for another config. Anything else is retried (a lock held, InfluxDB down).
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
 import { isRetryable } from '../../config/errors.ts';
 import { pointLine } from '../../store/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import { exportMonth } from '../export/month.ts';
 import { runPeriod } from '../run.ts';
-import { type JobKind, periodFingerprint, previousPeriod } from './plan.ts';
+import { JOB_KINDS, type JobKind, missedPeriods, periodFingerprint, previousPeriod } from './plan.ts';
 import { type ComputeData, enqueueCompute, kpiQueue, QUEUE_NAME, type TickData } from './queue.ts';
 import type { Runtime } from './runtime.ts';
-import { JobState } from './state.ts';
+import type { JobState } from './state.ts';
 
 export type JobLog = (
   level: 'info' | 'warn' | 'error',
@@ -43,21 +46,51 @@ export function tickTime(job: Job): number {
  */
 export type TickClock = (fireMs: number) => number;
 
+/**
+ * Asks for a period to be computed: the request is noted in the records store first (it outlasts Redis), then the
+ * job is queued (a job with the same id already there is left as it is).
+ */
+export async function requestCompute(
+  rt: Runtime,
+  queue: Queue,
+  data: ComputeData,
+  idSuffix = '',
+): Promise<{ id: string; added: boolean }> {
+  return (await requestComputes(rt, queue, [{ data, idSuffix }]))[0]!;
+}
+
+/** As requestCompute, for many periods: one visit to the records store, then the jobs queued in order. */
+export async function requestComputes(
+  rt: Runtime,
+  queue: Queue,
+  items: readonly { data: ComputeData; idSuffix?: string }[],
+): Promise<{ id: string; added: boolean }[]> {
+  await rt.state.request(
+    items.map(({ data }) => ({ kind: data.kind, period: data.period, reason: data.reason })),
+  );
+  const out: { id: string; added: boolean }[] = [];
+  for (const { data, idSuffix } of items)
+    out.push(await enqueueCompute(queue, data, rt.config.jobs, idSuffix));
+  return out;
+}
+
 export async function processJob(
   job: Job,
   rt: Runtime,
   queue: Queue,
-  state: JobState,
   tickClock: TickClock = (ms) => ms,
 ): Promise<unknown> {
+  const state = rt.state;
   if (job.name === 'tick') {
     const { kind } = job.data as TickData;
     const period = previousPeriod(kind, tickClock(tickTime(job)), rt.plant.timeZone);
-    return enqueueCompute(
-      queue,
-      { kind, period: period.label, configHash: rt.configHash, reason: 'schedule', export: kind === 'month' },
-      rt.config.jobs,
-    );
+    return requestCompute(rt, queue, {
+      kind,
+      period: period.label,
+      configHash: rt.configHash,
+      reason: 'schedule',
+      export: kind === 'month',
+    });
   }
   if (job.name !== 'compute') throw new UnrecoverableError(`unknown job '${job.name}'`);
   const data = job.data as ComputeData;
@@ -68,14 +101,29 @@ export async function processJob(
   }
   const period = parsePeriod(data.period, rt.plant.timeZone); // a PeriodError is not retryable
   const month = period.kind === 'month' ? period.label : null;
-  if (month !== null && !data.reopen && (await state.isLocked(month))) {
-    await state.audit({
-      atMs: Date.now(),
-      action: 'recompute-refused',
-      period: month,
-      by: 'worker',
-      reason: data.reason,
-    });
+  // a locked month: a job queued before it was closed, for the config it was closed with, is answered by that close
+  // (a copy of the closing job, queued again after Redis lost its jobs): done, nothing written; anything else is a
+  // recompute of a closed month, refused and audited
+  const verdict =
+    month === null || data.reopen
+      ? 'open'
+      : await state.turn(async (s) => {
+          const lock = (await s.records.locks()).find((l) => l.period === month);
+          if (lock === undefined) return 'open';
+          const closed = await s.records.get(data.kind, month);
+          if (lock.atMs >= job.timestamp && closed?.configHash === data.configHash) return 'closed-since';
+          await s.audit({
+            atMs: Date.now(),
+            action: 'recompute-refused',
+            period: month,
+            by: s.who,
+            reason: data.reason,
+          });
+          return 'refused';
+        });
+  if (verdict === 'closed-since') return { period: data.period, kind: data.kind, closedSince: true };
+  const refused = verdict === 'refused';
+  if (refused) {
     throw new UnrecoverableError(
       `month ${month} is closed and locked: reopen it (plantkpi backfill --reopen) to recompute`,
     );
@@ -84,28 +132,39 @@ export async function processJob(
   const result = await runPeriod(rt.store, rt.plant, period);
   await job.updateProgress(70);
   await rt.sink.write(result, data.kind);
-  await state.recordComputed({
-    kind: data.kind,
-    period: period.label,
-    fingerprint: periodFingerprint(rt.plant, period, rt.config),
-    configHash: rt.configHash,
-    atMs: Date.now(),
-  });
-  await job.updateProgress(85);
   const summary: ComputeSummary = {
     period: period.label,
     kind: data.kind,
     rows: result.kpis.length,
     provisional: result.kpis.filter((r) => r.provisional).length,
   };
+  let manifestText: string | null = null;
   if (data.export && month !== null) {
     const manifest = await exportMonth(result, rt.plant, {
       dir: rt.config.jobs.exportDir,
       configHash: rt.configHash,
     });
     summary.exported = `${rt.config.jobs.exportDir}/${month} (${manifest.files.length} files)`;
-    if (rt.config.jobs.lockMonthAfterExport) await state.lock(month, 'worker', 'monthly export written');
+    // the manifest as written, byte for byte, kept with its `export` audit entry
+    manifestText = readFileSync(path.join(rt.config.jobs.exportDir, month, 'manifest.json'), 'utf8');
   }
+  // what the records store keeps of it, in one turn: the computed period (a recompute audited), the manifest, the lock
+  await state.turn(async (s) => {
+    await s.recordComputed(
+      {
+        kind: data.kind,
+        period: period.label,
+        fingerprint: periodFingerprint(rt.plant, period, rt.config),
+        configHash: rt.configHash,
+        atMs: Date.now(),
+      },
+      { reason: data.reason, ...(job.id !== undefined ? { jobId: job.id } : {}) },
+    );
+    if (manifestText === null || month === null) return;
+    await s.records.saveManifest(month, manifestText, s.who);
+    if (rt.config.jobs.lockMonthAfterExport) await s.lock(month, s.who, 'monthly export written');
+  });
+  await job.updateProgress(85);
   await job.updateProgress(100);
   return summary;
 }
@@ -129,10 +188,9 @@ export function startWorker(
   tickClock?: TickClock,
 ): { worker: Worker; queue: Queue; state: JobState } {
   const queue = kpiQueue(rt.connection, rt.config.jobs);
-  const state = new JobState(rt.connection, rt.config.jobs.prefix);
   const run = async (job: Job) => {
     try {
-      return await processJob(job, rt, queue, state, tickClock);
+      return await processJob(job, rt, queue, tickClock);
     } catch (err) {
       throw jobError(err);
     }
@@ -177,22 +235,22 @@ export function startWorker(
     });
     outcome(job, 'failed', err.message);
   });
-  return { worker, queue, state };
+  return { worker, queue, state: rt.state };
 }
 
 /** The ids of the job schedulers installSchedulers makes, one per kind. */
 export const SCHEDULER_IDS = ['kpi-hour', 'kpi-day', 'kpi-month'] as const;
 
+const schedules = (rt: Runtime): [JobKind, string][] => [
+  ['hour', rt.config.jobs.hourlyCron],
+  ['day', rt.config.jobs.dailyCron],
+  ['month', rt.config.jobs.monthlyCron],
+];
+
 /** Installs the hourly, daily and monthly schedulers (idempotent: a restarted scheduler creates no duplicates). */
 export async function installSchedulers(rt: Runtime, queue: Queue): Promise<void> {
-  const j = rt.config.jobs;
   const tz = rt.plant.timeZone;
-  const crons: [JobKind, string][] = [
-    ['hour', j.hourlyCron],
-    ['day', j.dailyCron],
-    ['month', j.monthlyCron],
-  ];
-  for (const [kind, pattern] of crons) {
+  for (const [kind, pattern] of schedules(rt)) {
     await queue.upsertJobScheduler(
       `kpi-${kind}`,
       { pattern, tz },
@@ -208,24 +266,118 @@ export async function installSchedulers(rt: Runtime, queue: Queue): Promise<void
 export async function planRecompute(
   rt: Runtime,
   queue: Queue,
-  state: JobState,
 ): Promise<{ enqueued: string[]; locked: string[] }> {
-  const enqueued: string[] = [];
+  const locks = new Set((await rt.records.locks()).map((l) => l.period));
+  const todo: ComputeData[] = [];
   const locked: string[] = [];
-  for (const e of await state.computed()) {
+  for (const e of await rt.state.computed()) {
     const period = parsePeriod(e.period, rt.plant.timeZone);
     if (periodFingerprint(rt.plant, period, rt.config) === e.fingerprint) continue;
-    if (period.kind === 'month' && (await state.isLocked(period.label))) {
+    if (period.kind === 'month' && locks.has(period.label)) {
       locked.push(period.label);
       continue;
     }
-    const kind = e.kind as ComputeData['kind'];
-    const r = await enqueueCompute(
-      queue,
-      { kind, period: e.period, configHash: rt.configHash, reason: 'recompute' },
-      rt.config.jobs,
-    );
-    if (r.added) enqueued.push(`${e.kind} ${e.period}`);
+    todo.push({
+      kind: e.kind as ComputeData['kind'],
+      period: e.period,
+      configHash: rt.configHash,
+      reason: 'recompute',
+    });
   }
+  const added = await requestComputes(
+    rt,
+    queue,
+    todo.map((data) => ({ data })),
+  );
+  const enqueued = todo.filter((_, i) => added[i]!.added).map((d) => `${d.kind} ${d.period}`);
   return { enqueued, locked };
+}
+
+export interface MissingPlan {
+  /** asked for earlier and not computed since (their jobs lost with Redis, or never run): queued again */
+  requeued: string[];
+  /** periods the schedulers' ticks would have computed since the last computed one: queued */
+  caughtUp: string[];
+  /** months asked for but locked since: not queued (reopen them) */
+  locked: string[];
+  /** per kind, older missed periods beyond jobs.catchUpDays, left for a backfill */
+  skipped: Record<string, number>;
+}
+
+/**
+ * What is missing, queued: every period asked for and not computed since (the records store remembers requests,
+ * Redis only held their jobs), and every period of a kind after the last one computed or asked for that the
+ * scheduler's ticks would have computed by `nowMs` (ticks that fired while Redis was empty or the scheduler away),
+ * back `jobs.catchUpDays` at most. A kind never computed nor asked for (a new installation) is left to a backfill.
+ * A job already queued is left as it is, so calling this again changes nothing.
+ */
+export async function planMissing(
+  rt: Runtime,
+  queue: Queue,
+  { nowMs = Date.now(), tickClock = (ms: number) => ms }: { nowMs?: number; tickClock?: TickClock } = {},
+): Promise<MissingPlan> {
+  const plan: MissingPlan = { requeued: [], caughtUp: [], locked: [], skipped: {} };
+  const tz = rt.plant.timeZone;
+  // one visit to the records store for what it knows, one for the requests of the catch-up
+  const pending = await rt.records.pending();
+  const computed = await rt.state.computed();
+  const lockedAt = new Map((await rt.records.locks()).map((l) => [l.period, l.atMs]));
+  const locks = new Set(lockedAt.keys());
+  for (const r of pending) {
+    if (!(JOB_KINDS as readonly string[]).includes(r.kind)) continue; // a demo's range: not the scheduler's
+    const kind = r.kind as JobKind;
+    const reopen = r.reason === 'reopen';
+    const locked = lockedAt.get(r.period);
+    if (kind === 'month' && !reopen && locked !== undefined) {
+      // closed after it was asked for: answered; asked for once closed: it needs a reopen
+      if (locked < r.atMs) plan.locked.push(r.period);
+      continue;
+    }
+    const data: ComputeData = {
+      kind,
+      period: r.period,
+      configHash: rt.configHash,
+      reason: r.reason,
+      ...(kind === 'month' && (r.reason === 'schedule' || reopen) ? { export: true } : {}),
+      ...(reopen ? { reopen: true } : {}),
+    };
+    if ((await enqueueCompute(queue, data, rt.config.jobs)).added) plan.requeued.push(`${kind} ${r.period}`);
+  }
+  const latest = new Map<string, string>();
+  for (const e of [...computed, ...pending])
+    if (e.period > (latest.get(e.kind) ?? '')) latest.set(e.kind, e.period);
+  const perDay = { hour: 24, day: 1, month: 1 / 28 } as const;
+  const todo: ComputeData[] = [];
+  for (const [kind, pattern] of schedules(rt)) {
+    const last = latest.get(kind);
+    if (last === undefined) continue;
+    // the scheduler's last tick of this kind by now: its period is the last one due (the cron's offset after a
+    // period's end gives late readings their time, and a catch-up keeps it)
+    const fired = CronExpressionParser.parse(pattern, { currentDate: new Date(nowMs), tz })
+      .prev()
+      .getTime();
+    const max = Math.ceil(rt.config.jobs.catchUpDays * perDay[kind]);
+    const missed = missedPeriods(kind, last, tickClock(fired), tz, max);
+    if (missed.skipped > 0) plan.skipped[kind] = missed.skipped;
+    for (const p of missed.periods) {
+      if (kind === 'month' && locks.has(p.label)) {
+        plan.locked.push(p.label);
+        continue;
+      }
+      todo.push({
+        kind,
+        period: p.label,
+        configHash: rt.configHash,
+        reason: 'schedule',
+        ...(kind === 'month' ? { export: true } : {}),
+      });
+    }
+  }
+  const added = await requestComputes(
+    rt,
+    queue,
+    todo.map((data) => ({ data })),
+  );
+  plan.caughtUp = todo.filter((_, i) => added[i]!.added).map((d) => `${d.kind} ${d.period}`);
+  return plan;
 }

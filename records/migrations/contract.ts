@@ -82,8 +82,8 @@ export function migrationContract(
         expect((await store.list({ period: '2026-10' })).map((e) => e.action)).toEqual(['lock', 'reopen']);
         // 003's table is there, empty, and works with the computed index migrated from 001
         expect(await store.pending()).toEqual([]);
-        await store.request('month', '2026-09', 'scheduler', 'tick');
-        await store.request('month', '2026-08', 'scheduler', 'tick');
+        await store.request([{ kind: 'month', period: '2026-09', by: 'scheduler', reason: 'tick' }]);
+        await store.request([{ kind: 'month', period: '2026-08', by: 'scheduler', reason: 'tick' }]);
         expect((await store.pending()).map((r) => r.period)).toEqual(['2026-08', '2026-09']);
       } finally {
         await store.close(); // the embedded folder is one opener's at a time
@@ -91,6 +91,38 @@ export function migrationContract(
       expect(LATEST).toBe('003_period_request');
       expect(await applied(target)).toEqual(Object.keys(MIGRATIONS));
       expect(await hasIndex(target, 'audit_log_period_seq')).toBe(true);
+    });
+
+    it('a database at the previous version with data in it migrates to the latest, keeping every record', async () => {
+      const previous = Object.keys(MIGRATIONS).at(-2)!;
+      const target = await makeTarget();
+      const db = await openKysely(target);
+      await migrate(db as never, previous);
+      const old = new KyselyRecords(db, () => T0);
+      await old.lock('2026-10', 'scheduler', 'closed');
+      await old.record({
+        kind: 'day',
+        period: '2026-10-01',
+        configHash: 'c',
+        fingerprint: 'f',
+        atMs: T0,
+        worker: 'w',
+      });
+      const before = await old.list();
+      await old.close();
+      expect(await applied(target)).toEqual(Object.keys(MIGRATIONS).slice(0, -1));
+      const store = await openRecords(target, { now: () => T0 + 1 });
+      try {
+        expect(await store.list()).toEqual(before);
+        expect(await store.verify()).toEqual({ ok: true, checked: 1 });
+        expect(await store.get('day', '2026-10-01')).toMatchObject({ fingerprint: 'f' });
+        // the new version's table works with the old rows: the day computed at T0 answers a request made before
+        await store.request([{ kind: 'day', period: '2026-10-02', by: 's', reason: 'backfill' }]);
+        expect((await store.pending()).map((r) => r.period)).toEqual(['2026-10-02']);
+      } finally {
+        await store.close();
+      }
+      expect(await applied(target)).toEqual(Object.keys(MIGRATIONS));
     });
   });
 }

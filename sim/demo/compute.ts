@@ -42,7 +42,7 @@ export async function computeWithJobs(
   period: Period,
   progress: (t: string) => void,
 ): Promise<void> {
-  const rt = await openRuntime(config, path.join(dataDir, 'store'));
+  const rt = await openRuntime(config, path.join(dataDir, 'store'), 'demo');
   const { worker, queue } = startWorker(rt, () => {});
   try {
     const ids: string[] = [];
