@@ -338,7 +338,10 @@ export async function planMissing(
       period: r.period,
       configHash: rt.configHash,
       reason: r.reason,
-      ...(kind === 'month' && (r.reason === 'schedule' || reopen) ? { export: true } : {}),
+      // a month asked for by its tick, a backfill or a reopen is a close (export, then lock), as it was queued
+      ...(kind === 'month' && (r.reason === 'schedule' || r.reason === 'backfill' || reopen)
+        ? { export: true }
+        : {}),
       ...(reopen ? { reopen: true } : {}),
     };
     if ((await enqueueCompute(queue, data, rt.config.jobs)).added) plan.requeued.push(`${kind} ${r.period}`);
