@@ -72,11 +72,14 @@ export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsD
   }
 }
 
-/** Opens the store and runs the migrations it has not seen; a server that does not answer is an UnavailableError. */
-export async function openRecords(target: RecordsTarget, options: OpenOptions = {}): Promise<RecordsStore> {
+/**
+ * A Kysely on the target with the migrations it has not seen run (the store below; backup and restore, which read
+ * and write whole tables); a server that does not answer is an UnavailableError.
+ */
+export async function openMigrated(target: RecordsTarget, migrateTo?: string): Promise<Kysely<RecordsDb>> {
   const db = await openKysely(target);
   try {
-    await migrate(db as Kysely<unknown>, options.migrateTo);
+    await migrate(db as Kysely<unknown>, migrateTo);
   } catch (err) {
     await db.destroy().catch(() => {});
     const code = (err as { code?: string }).code;
@@ -86,8 +89,17 @@ export async function openRecords(target: RecordsTarget, options: OpenOptions = 
       );
     throw err;
   }
-  return new KyselyRecords(db, options.now ?? Date.now);
+  return db;
 }
+
+/** Opens the store and runs the migrations it has not seen; a server that does not answer is an UnavailableError. */
+export async function openRecords(target: RecordsTarget, options: OpenOptions = {}): Promise<RecordsStore> {
+  return new KyselyRecords(await openMigrated(target, options.migrateTo), options.now ?? Date.now);
+}
+
+/** The target as messages name it: the URL without its password, or the folder. */
+export const describeTarget = (target: RecordsTarget): string =>
+  'url' in target ? redactUrl(target.url) : target.dir;
 
 /** What of the plant config the records store needs (structurally, so records imports no plant schema). */
 export interface RecordsConfigOf {
