@@ -4,6 +4,7 @@
  * that is not a backup, cut short, damaged, newer, or edited is refused with the target left as it was; a store with
  * contents is replaced only with --force.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -13,7 +14,7 @@ import { backupTableColumns } from '../records/backup-format.ts';
 import { editBackupLine } from '../records/backup-testing.ts';
 import { openMigrated, openRecords, type RecordsTarget, recordsDir } from '../records/open.ts';
 import { type PGliteTemplate, pgliteTemplate } from '../records/pglite-template.ts';
-import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
+import { cli, REFERENCE, REFERENCE_CONFIG, ROOT, tempDir } from './helpers.ts';
 import { type PostgresServer, startPostgres } from './services/postgres.ts';
 
 const T0 = Date.UTC(2026, 10, 1, 0, 30);
@@ -101,6 +102,20 @@ async function contents(target: RecordsTarget) {
   }
 }
 
+/** `plantkpi ARGS` in its own process, `input` on its stdin */
+function bin(args: string[], input: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', [path.join(ROOT, 'bin', 'plantkpi.js'), ...args]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+    child.stdin.end(input);
+  });
+}
+
 /** the row lines of a backup file (the header names its engine and time, the end line its checksum) */
 const rowLines = (text: string) => text.trimEnd().split('\n').slice(1, -1);
 
@@ -152,9 +167,13 @@ describe('plantkpi records backup and restore', { timeout: 60_000 }, () => {
     const out = file('embedded.jsonl');
     writeFileSync(out, b.out);
 
+    // as the compose stack's restore runs it: the command's own process, the file on its stdin
     const url = await server.freshDatabase();
-    const r = await cli('records', 'restore', '--config', pgConfig(url), '--from', out);
+    const r = await bin(['records', 'restore', '--config', pgConfig(url), '--from', '-'], b.out);
     expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toMatch(
+      /^records restore: stdin \(embedded, 002_audit_period_index, taken .*\) -> postgres:/,
+    );
     const source = await contents({ dir: recordsDir(data) });
     expect(await contents({ url })).toEqual(source);
 
