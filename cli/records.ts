@@ -9,6 +9,7 @@
  * contents and --force was not given. A refused restore changes nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { EXIT, MissingInputError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import {
@@ -59,6 +60,11 @@ async function backup(args: string[], io: Io, nowMs: number): Promise<number> {
       t.dir,
       `--data ${o.values.data ?? DEFAULT_DATA}: no records store in ${t.dir}: give the data directory the jobs use, or --config with records.url`,
     );
+  if (out !== '-' && !existsSync(path.dirname(path.resolve(out))))
+    throw new MissingInputError(
+      out,
+      `--out ${out}: the folder ${path.dirname(out)} does not exist; create it first`,
+    );
   const b = await backupRecords(t, { nowMs });
   const text = encodeBackup(b);
   if (out === '-') io.out(text);
@@ -69,6 +75,10 @@ async function backup(args: string[], io: Io, nowMs: number): Promise<number> {
     `records backup: ${describeTarget(t)} (${b.header.engine}, ${b.header.migrations.at(-1)}) -> ${out === '-' ? 'stdout' : out}: ` +
       `${describeCounts(countsOf(b))}${last ? `, last hash ${last}` : ''}; audit log ${describeVerify(b.header.audit)}\n`,
   );
+  if (!b.header.audit.ok)
+    io.err(
+      `plantkpi: warning: the audit log is broken (${describeVerify(b.header.audit)}); the backup keeps it as it is, and a restore of it reports the same\n`,
+    );
   return EXIT.ok;
 }
 

@@ -304,6 +304,10 @@ describe('plantkpi records backup and restore', { timeout: 60_000 }, () => {
     expect(v.err).toMatch(
       /^plantkpi: audit log broken at entry 3: its content does not match its hash \(edited\)/,
     );
+    // a backup of a broken log keeps it as it is, and says so
+    const kept = await cli('records', 'backup', '--config', config, '--out', file('kept.jsonl'));
+    expect(kept.code).toBe(0);
+    expect(kept.err).toMatch(/^plantkpi: warning: the audit log is broken \(broken at entry 3: /);
   });
 
   it('a --data without a records store is exit 2, not an empty backup; --config is required', async () => {
@@ -321,6 +325,12 @@ describe('plantkpi records backup and restore', { timeout: 60_000 }, () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no records store in .*records/);
     expect((await cli('records', 'backup', '--out', file('x'))).code).toBe(2);
+    const noFolder = path.join(file('no-such-folder'), 'b.jsonl');
+    const r2 = await cli('records', 'backup', '--config', pgConfig(server.url), '--out', noFolder);
+    expect(r2).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--out .*: the folder .* does not exist/),
+    });
     expect((await cli('records', 'dump')).code).toBe(2);
   });
 
