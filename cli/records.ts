@@ -3,7 +3,7 @@
  * `plantkpi records restore --config FILE [--data DIR] --from FILE|- [--force]`: the records store (PostgreSQL when the
  * config has `records.url`, else DATA/records) to one portable file and back; a backup of either engine restores
  * into either (records/backup-format.ts). `-` is stdout / stdin, for `docker compose run -T ... > file`.
- * Exit codes: 0 done; 2 usage, or a --data without a records store to back up, or no --from file; 3 invalid config;
+ * Exit codes: 0 done; 2 usage, a --data without a records store to back up, no --out folder or --from file; 3 config;
  * 4 the file refused whole (not a backup, truncated, damaged, from a newer plantkpi, its audit log edited);
  * 6 the store is busy (the embedded folder's lock held past 10 s) or its server does not answer; 7 the target has
  * contents and --force was not given. A refused restore changes nothing.
