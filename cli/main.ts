@@ -45,6 +45,12 @@ Usage:
                                                   the records store's audit log (locks, reopens, refusals,
                                                   exports); --verify checks its hash chain (exit 1 names the
                                                   first edited or deleted entry)
+  plantkpi records backup --config FILE [--data DIR] --out FILE|-
+  plantkpi records restore --config FILE [--data DIR] --from FILE|- [--force]
+                                                  the records store (locks, audit log, computed periods,
+                                                  manifests) to one file and back, PostgreSQL or embedded
+                                                  either way; restore refuses a damaged, truncated or newer
+                                                  file (exit 4) and a store with contents without --force (7)
   plantkpi collect --config FILE                  run the configured OPC UA and MQTT sources into InfluxDB
                                                   (/metrics and /health on collector.httpPort; SIGTERM flushes)
   plantkpi deadletter replay --config FILE [--file NAME]
@@ -54,9 +60,10 @@ Usage:
                                                   a server's numeric variables as draft signal config
 
 Exit codes: 0 ok, 1 failure (e.g. the collector's port is in use), 2 usage (e.g. a malformed period, a --data
-directory that does not exist), 3 invalid config (or a secret it names is not set), 4 rejected input lines,
-5 KPI computation failed, 6 unavailable (the data directory is locked by another writer, InfluxDB does not answer:
-try again later), 7 refused (a locked month without --reopen; audited, the other periods were enqueued).
+directory that does not exist), 3 invalid config (or a secret it names is not set), 4 rejected input lines
+(or a backup file refused whole), 5 KPI computation failed, 6 unavailable (the data directory is locked by another
+writer, InfluxDB does not answer: try again later), 7 refused (a locked month without --reopen; audited, the other
+periods were enqueued; a restore over a records store with contents, without --force).
 `;
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
@@ -106,6 +113,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         if (command === 'backfill') return await jobs.cmdBackfill(o, io);
         return await jobs.cmdExport(o, io);
       }
+      case 'records':
+        return await (await import('./records.ts')).cmdRecords(rest, io);
       case 'audit': {
         const { AUDIT_OPTIONS, cmdAudit } = await import('./audit.ts');
         return await cmdAudit(opts(rest, AUDIT_OPTIONS), io);

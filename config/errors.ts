@@ -10,12 +10,14 @@
  *      only for an error nobody foresaw
  *   2  usage: an unknown option, a malformed period, a `--data` directory that does not exist
  *   3  invalid config: every problem with its path; also a secret the config names that cannot be had
- *   4  rejected input: some CSV lines or readings refused (every valid one was taken)
+ *   4  rejected input: some CSV lines or readings refused (every valid one was taken); a records backup file
+ *      refused whole (not a backup, truncated, damaged, from a newer plantkpi): nothing restored
  *   5  KPI computation failed: the config or the data cannot give a KPI (no emission factor valid in the period)
  *   6  unavailable: the store is busy or cannot be reached (another writer holds the data directory's lock,
  *      InfluxDB does not answer); the same command may succeed later
  *   7  refused: the command asked to change something closed (a locked month without --reopen); the refusal is
- *      audited, and the rest of the command's work was done
+ *      audited, and the rest of the command's work was done. Also a restore over a records store that has
+ *      contents, without --force (nothing changed, nothing audited: the store was not touched)
  */
 
 export const EXIT = {
@@ -91,7 +93,10 @@ export class UnavailableError extends PlantkpiError {
   override name = 'UnavailableError';
 }
 
-/** A closed thing was asked to change (a locked month recomputed without --reopen): audited, never retried. */
+/**
+ * A closed thing was asked to change (a locked month recomputed without --reopen: audited), or kept contents were
+ * to be replaced without --force (a records restore: left as it was); never retried.
+ */
 export class RefusedError extends PlantkpiError {
   readonly exitCode: ExitCode = EXIT.refused;
   readonly retryable: boolean = false;

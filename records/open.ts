@@ -2,7 +2,7 @@
  * Opens the records store: PostgreSQL at a URL (production), or the embedded PGlite in a folder (the default,
  * DATA/records). Both get the same migrations at open, then the same Kysely store.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { UnavailableError } from '../config/errors.ts';
@@ -67,11 +67,14 @@ export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsD
     return new Kysely<RecordsDb>({ dialect: new PostgresDialect({ pool }) });
   }
   mkdirSync(target.dir, { recursive: true });
-  // two processes on one PGlite folder both open it and lose each other's writes: one at a time
-  const release = await acquireLock(`${path.resolve(target.dir)}.lock`, {
+  // two processes on one PGlite folder both open it and lose each other's writes: one at a time. While it waits,
+  // an opener says so (shared.ts: a holder taking turns lets go for it)
+  const lockFile = `${path.resolve(target.dir)}.lock`;
+  const waiting = announceWaiting(lockFile);
+  const release = await acquireLock(lockFile, {
     timeoutMs: target.lockTimeoutMs ?? 10_000,
     pollMs: 50,
-  });
+  }).finally(waiting.stop);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const pg = await PGlite.create(target.dir);
@@ -82,11 +85,14 @@ export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsD
   }
 }
 
-/** Opens the store and runs the migrations it has not seen; a server that does not answer is an UnavailableError. */
-export async function openRecords(target: RecordsTarget, options: OpenOptions = {}): Promise<RecordsStore> {
+/**
+ * A Kysely on the target with the migrations it has not seen run (the store below; backup and restore, which read
+ * and write whole tables); a server that does not answer is an UnavailableError.
+ */
+export async function openMigrated(target: RecordsTarget, migrateTo?: string): Promise<Kysely<RecordsDb>> {
   const db = await openKysely(target);
   try {
-    await migrate(db as Kysely<unknown>, options.migrateTo);
+    await migrate(db as Kysely<unknown>, migrateTo);
   } catch (err) {
     await db.destroy().catch(() => {});
     const code = (err as { code?: string }).code;
@@ -96,8 +102,56 @@ export async function openRecords(target: RecordsTarget, options: OpenOptions = 
       );
     throw err;
   }
-  return new KyselyRecords(db, options.now ?? Date.now);
+  return db;
 }
+
+/** The file an opener of the embedded folder keeps fresh while it waits for the folder's lock. */
+export const waitingFile = (lockFile: string): string => `${lockFile}.waiting`;
+
+/** Another opener has said in the last 2 s that it waits for this folder. */
+export function someoneWaits(dir: string): boolean {
+  try {
+    return Date.now() - statSync(waitingFile(`${path.resolve(dir)}.lock`)).mtimeMs < 2000;
+  } catch {
+    return false;
+  }
+}
+
+let waiters = 0;
+
+/** Writes the waiting file now and every 0.5 s until stopped; removes it then, unless another waiter wrote it since. */
+function announceWaiting(lockFile: string): { stop: () => void } {
+  const file = waitingFile(lockFile);
+  const me = `${process.pid}:${++waiters}`;
+  const say = () => {
+    try {
+      writeFileSync(file, me);
+    } catch {
+      // a folder that cannot be written shows in the open itself
+    }
+  };
+  say();
+  const timer = setInterval(say, 500);
+  return {
+    stop() {
+      clearInterval(timer);
+      try {
+        if (readFileSync(file, 'utf8') === me) unlinkSync(file);
+      } catch {
+        // gone already
+      }
+    },
+  };
+}
+
+/** Opens the store and runs the migrations it has not seen; a server that does not answer is an UnavailableError. */
+export async function openRecords(target: RecordsTarget, options: OpenOptions = {}): Promise<RecordsStore> {
+  return new KyselyRecords(await openMigrated(target, options.migrateTo), options.now ?? Date.now);
+}
+
+/** The target as messages name it: the URL without its password, or the folder. */
+export const describeTarget = (target: RecordsTarget): string =>
+  'url' in target ? redactUrl(target.url) : target.dir;
 
 /** What of the plant config the records store needs (structurally, so records imports no plant schema). */
 export interface RecordsConfigOf {

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRecords } from './open.ts';
 import { type PGliteTemplate, pgliteTemplate } from './pglite-template.ts';
 import { openSharedRecords } from './shared.ts';
 
@@ -42,6 +43,21 @@ describe('the embedded records store, shared by turns', { timeout: 60_000 }, () 
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('a plain opener (backup, restore) waiting for the folder makes the holder let go too', async () => {
+    const dir = pglite.freshDir();
+    const holder = await openSharedRecords({ dir }, { idleMs: 60_000 });
+    try {
+      await holder.lock('2026-10', 'worker', 'closed');
+      const plain = await openRecords({ dir, lockTimeoutMs: 8000 });
+      expect(await plain.isLocked('2026-10')).toBe(true);
+      await plain.close();
+      // and the holder gets it back at its next call
+      expect((await holder.list()).map((e) => e.action)).toEqual(['lock']);
+    } finally {
+      await holder.close();
     }
   });
 

@@ -3,12 +3,10 @@
  * them all at once: the store is opened once and kept. The embedded PGlite folder is one process's at a time
  * (open.ts: `DIR.lock`), so each process is given it in turns: it is opened at the first call, kept while calls
  * follow each other, and closed as soon as another opener waits (it says so in `DIR.lock.waiting`, refreshed while
- * it waits) or after `idleMs` without a call. A call never waits for more than the other holder's current call,
+ * it waits: open.ts) or after `idleMs` without a call. A call never waits for more than the other holder's current call,
  * plus the closing and opening (about 0.3 s each).
  */
-import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { type OpenOptions, openRecords, type RecordsTarget } from './open.ts';
+import { type OpenOptions, openRecords, type RecordsTarget, someoneWaits } from './open.ts';
 import type { RecordsStore } from './port.ts';
 
 export interface SharedOptions extends OpenOptions {
@@ -37,12 +35,7 @@ export function inOneTurn<T>(store: RecordsStore, fn: (s: RecordsStore) => Promi
   return store instanceof TakingTurns ? store.turn(fn) : fn(store);
 }
 
-let instances = 0;
-
 class TakingTurns implements RecordsStore {
-  private readonly waitingFile: string;
-  /** who this opener is in the waiting file: another opener in this very process counts as another */
-  private readonly me = `${process.pid}:${++instances}`;
   private store: Promise<RecordsStore> | null = null;
   private closing: Promise<void> | null = null;
   private users = 0;
@@ -52,9 +45,7 @@ class TakingTurns implements RecordsStore {
   constructor(
     private readonly target: { dir: string; lockTimeoutMs?: number },
     private readonly options: SharedOptions,
-  ) {
-    this.waitingFile = `${path.resolve(target.dir)}.lock.waiting`;
-  }
+  ) {}
 
   turn<T>(fn: (s: RecordsStore) => Promise<T>): Promise<T> {
     return this.use(fn);
@@ -81,40 +72,16 @@ class TakingTurns implements RecordsStore {
     }
   }
 
-  private async open(): Promise<RecordsStore> {
-    // tell the holder we wait, and keep saying it (a waiting file older than 2 s is a waiter gone)
-    const say = () => {
-      try {
-        writeFileSync(this.waitingFile, this.me);
-      } catch {
-        // a folder that cannot be written shows in the open below
-      }
-    };
-    say();
-    const keepSaying = setInterval(say, 500);
-    try {
-      return await openRecords(
-        { dir: this.target.dir, lockTimeoutMs: this.target.lockTimeoutMs ?? this.options.waitMs ?? 60_000 },
-        this.options,
-      );
-    } finally {
-      clearInterval(keepSaying);
-      try {
-        if (readFileSync(this.waitingFile, 'utf8') === this.me) unlinkSync(this.waitingFile);
-      } catch {
-        // gone already, or another waiter's now
-      }
-    }
+  private open(): Promise<RecordsStore> {
+    return openRecords(
+      { dir: this.target.dir, lockTimeoutMs: this.target.lockTimeoutMs ?? this.options.waitMs ?? 60_000 },
+      this.options,
+    );
   }
 
-  /** another opener (process or instance) waits for the folder */
+  /** another opener (process, instance, a backup) waits for the folder; never this one: it holds it */
   private someoneWaits(): boolean {
-    try {
-      const text = readFileSync(this.waitingFile, 'utf8');
-      return text !== this.me && Date.now() - statSync(this.waitingFile).mtimeMs < 2000;
-    } catch {
-      return false;
-    }
+    return someoneWaits(this.target.dir);
   }
 
   private released(): void {

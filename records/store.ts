@@ -124,18 +124,7 @@ export class KyselyRecords implements RecordsStore {
 
   async verify(): Promise<VerifyResult> {
     // one snapshot of the log and its head (repeatable read), so a concurrent append is all in or all out
-    return this.db
-      .transaction()
-      .setIsolationLevel('repeatable read')
-      .execute(async (trx) => {
-        const head = await trx
-          .selectFrom('audit_head')
-          .select(['seq', 'hash'])
-          .where('id', '=', 1)
-          .executeTakeFirstOrThrow();
-        const rows = await trx.selectFrom('audit_log').selectAll().orderBy('seq').execute();
-        return verifyChain(rows.map(toEntry), { seq: num(head.seq), hash: head.hash });
-      });
+    return this.db.transaction().setIsolationLevel('repeatable read').execute(verifyIn);
   }
 
   async record(e: ComputedPeriod): Promise<void> {
@@ -256,6 +245,20 @@ export class KyselyRecords implements RecordsStore {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/**
+ * Walks the chain as `db` sees it: inside a transaction, that transaction's snapshot (verify above; a backup's read,
+ * a restore before it commits).
+ */
+export async function verifyIn(db: Kysely<RecordsDb>): Promise<VerifyResult> {
+  const head = await db
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+  return verifyChain(rows.map(toEntry), { seq: num(head.seq), hash: head.hash });
 }
 
 function toEntry(r: Selectable<AuditLogTable>): AuditEntry {

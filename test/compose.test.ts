@@ -3,6 +3,7 @@
  * mounted file, the Grafana provisioning paths, the plantkpi commands and their config, and that the config
  * reaches the other services by their compose names.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -192,5 +193,33 @@ describe('docker-compose.yml', () => {
       expect(config.collector.httpPort).toBe(9464);
     }
     expect(s.simulator!.command).toContain('mqtt://mosquitto:1883');
+  });
+
+  it('backs up (deploy/backup.sh) through the services, users, databases and config the stack has', async () => {
+    const text = readFileSync(path.join(ROOT, 'deploy', 'backup.sh'), 'utf8');
+    const calls = [...text.matchAll(/^docker compose (run|exec|cp) (.*)$/gm)].map(([, verb, rest]) => ({
+      verb,
+      service: verb === 'cp' ? /"(\w+):/.exec(rest!)?.[1] : rest!.split(' ').find((w) => !w.startsWith('-')),
+      rest: rest!,
+    }));
+    expect(calls.map((c) => `${c.verb} ${c.service}`)).toEqual([
+      'run worker',
+      'exec postgres',
+      'exec influxdb',
+      'cp influxdb',
+      'exec influxdb',
+    ]);
+    // the worker's own config (records.url names the postgres service), and a plantkpi command that exists
+    const worker = s.worker!.command!;
+    expect(/^config=(\S+)$/m.exec(text)?.[1]).toBe(worker[worker.indexOf('--config') + 1]);
+    expect(calls[0]!.rest).toBe(
+      '--rm --no-deps -T worker records backup --config "$config" --out - >"$work/records.jsonl"',
+    );
+    expect((await cli('help')).out).toContain('plantkpi records backup --config FILE');
+    const pg = s.postgres!.environment!;
+    expect(calls[1]!.rest).toContain(`pg_dump -U ${pg.POSTGRES_USER} -d ${pg.POSTGRES_DB} -Fc`);
+    expect(calls[2]!.rest).toContain(`influxd backup -portable -db ${s.influxdb!.environment!.INFLUXDB_DB} `);
+    for (const f of ['backup.sh', 'backup-influxdb.sh', 'restore-influxdb.sh'])
+      expect(spawnSync('bash', ['-n', path.join(ROOT, 'deploy', f)]).status, f).toBe(0);
   });
 });

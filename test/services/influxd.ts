@@ -11,6 +11,8 @@ import { freePort, waitFor } from './ports.ts';
 export interface InfluxServer {
   url: string;
   port: number;
+  /** the meta/RPC service's host:port (bind-address), which `influxd backup` and `restore` talk to */
+  rpcAddress: string;
   dir: string;
   /** stops the server (SIGTERM), keeping its data for a restart */
   stop(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startInflux(): Promise<InfluxServer> {
   return {
     url,
     port,
+    rpcAddress: `127.0.0.1:${rpcPort}`,
     dir,
     start,
     stop,
