@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'no
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { UnavailableError } from '../config/errors.ts';
+import { ConfigError } from '../config/problems.ts';
 import { resolveSecret } from '../config/secrets.ts';
 // the data directory's lock file, shared with the series store: a leaf that itself imports only config/errors
 import { acquireLock } from '../store/embedded/lock.ts';
@@ -100,6 +101,14 @@ export async function openMigrated(target: RecordsTarget, migrateTo?: string): P
       throw new UnavailableError(
         `records database ${redactUrl(target.url)} does not answer (${code}); start it or check records.url, then try again`,
       );
+    // 28P01 wrong password, 28000 no such user or not allowed, 3D000 no such database: the config's to fix
+    if ('url' in target && (code === '28P01' || code === '28000' || code === '3D000'))
+      throw new ConfigError('records', [
+        {
+          path: 'records.url, records.password',
+          message: `records database ${redactUrl(target.url)} refused the connection: ${(err as Error).message}`,
+        },
+      ]);
     throw err;
   }
   return db;

@@ -80,6 +80,19 @@ describe('plantkpi audit with records.url', () => {
     );
     expect(r.err).not.toContain('s3cret');
   });
+
+  it('a server that refuses the login or the database is a config error (exit 3) naming records.url, no stack', async () => {
+    const url = new URL(await server.freshDatabase());
+    url.pathname = '/no_such_database';
+    const config = path.join(tmp.dir, 'nodb.yaml');
+    writeFileSync(config, `${readFileSync(REFERENCE_CONFIG, 'utf8')}\nrecords:\n  url: ${url}\n`);
+    const r = await cli('audit', '--config', config);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(
+      /records\.url, records\.password: records database .* refused the connection: database "no_such_database" does not exist/,
+    );
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
 });
 
 describe('several processes on one PostgreSQL', () => {

@@ -31,7 +31,8 @@ export async function migrate(db: Kysely<unknown>, target?: string): Promise<str
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
     const err = result.error as Error;
-    err.message = `records migration ${failed ?? '?'} failed: ${err.message}`;
+    // no migration named: it failed before any ran (the connection, the login), and says so itself
+    if (failed !== undefined) err.message = `records migration ${failed} failed: ${err.message}`;
     throw err;
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
