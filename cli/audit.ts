@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { CliError, EXIT, MissingInputError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { recordsTarget } from '../records/open.ts';
-import { openSharedRecords } from '../records/shared.ts';
 import type { AuditEntry } from '../records/port.ts';
+import { openSharedRecords } from '../records/shared.ts';
 import type { Io, Parsed } from './args.ts';
 
 const DEFAULT_DATA = './data';

@@ -6,7 +6,7 @@ import { CliError, EXIT, PlantkpiError, RefusedError, UsageError } from '../conf
 import { loadPlantConfig } from '../config/load.ts';
 import { jsonLog, type Log } from '../ingest/context.ts';
 import { exportMonth } from '../kpi/export/month.ts';
-import { JOB_KINDS, type JobKind, periodsBetween } from '../kpi/jobs/plan.ts';
+import { JOB_KINDS, type JobKind, jobId, periodsBetween } from '../kpi/jobs/plan.ts';
 import { type ComputeData, kpiQueue } from '../kpi/jobs/queue.ts';
 import { redisDurabilityProblems } from '../kpi/jobs/redis-check.ts';
 import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
@@ -179,6 +179,16 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
             idSuffix: `_reopen_${Date.now()}`,
           });
           continue;
+        }
+        if (kind === 'month' && rt.config.jobs.lockMonthAfterExport) {
+          // an open month whose job is there and finished (run by an older backfill that did not close months, or
+          // failed) would stay open ('already there'): it gets a closing job of its own
+          const earlier = await queue.getJob(jobId('month', p.label, rt.configHash));
+          const st = earlier ? await earlier.getState() : undefined;
+          if (st === 'completed' || st === 'failed') {
+            todo.push({ data, idSuffix: `_close_${Date.now()}` });
+            continue;
+          }
         }
         todo.push({ data });
       }

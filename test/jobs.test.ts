@@ -35,8 +35,11 @@ const expected = JSON.parse(readFileSync(path.join(REFERENCE, 'expected.json'), 
 const NEVER = '0 0 1 1 *';
 
 function config(prefix: string, extra = '', monthlyCron = NEVER) {
-  return parsePlantConfig(
-    `${readFileSync(REFERENCE_CONFIG, 'utf8')}${extra}
+  return parsePlantConfig(configText(prefix, extra, monthlyCron), `${prefix}.yaml`);
+}
+
+function configText(prefix: string, extra = '', monthlyCron = NEVER): string {
+  return `${readFileSync(REFERENCE_CONFIG, 'utf8')}${extra}
 ${recordsOf(prefix)}
 jobs:
   redis: { url: "${redis.url}" }
@@ -46,9 +49,7 @@ jobs:
   monthlyCron: "${monthlyCron}"
   exportDir: "${exportDir}"
   lockDurationMs: 2000
-`,
-    `${prefix}.yaml`,
-  );
+`;
 }
 
 interface Running {
@@ -284,6 +285,43 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
     );
     await r.stop();
   }, 90_000);
+
+  it('a month an older backfill computed without closing it is closed by the next backfill, not left "already there"', async () => {
+    const cfg = config('oldclose');
+    const r = await run(cfg);
+    const file = path.join(tmp.dir, 'oldclose.yaml');
+    writeFileSync(file, configText('oldclose'));
+    // the month's job as versions before this one queued it from a backfill: computed, no export, no lock
+    const { id } = await enqueueCompute(
+      r.queue,
+      { kind: 'month', period: '2026-10', configHash: r.rt.configHash, reason: 'backfill' },
+      r.rt.config.jobs,
+    );
+    await waitFor(
+      'computed',
+      async () => (await (await r.queue.getJob(id))?.getState()) === 'completed',
+      30_000,
+    );
+    expect(await r.state.isLocked('2026-10')).toBe(false);
+    const b = await cli(
+      'backfill',
+      '--config',
+      file,
+      '--data',
+      data,
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-11-01',
+      '--kinds',
+      'month',
+    );
+    expect(b.code).toBe(0);
+    expect(b.out).toMatch(/1 jobs enqueued, 0 already there/);
+    await waitFor('closed', async () => await r.state.isLocked('2026-10'), 30_000);
+    expect((await r.state.auditLog()).map((a) => a.action)).toEqual(['recompute', 'export', 'lock']);
+    await r.stop();
+  }, 60_000);
 
   it('bad data fails a job at once, without retries, with the reason on the job', async () => {
     // the only grid factor starts in October: September has none
