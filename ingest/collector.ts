@@ -74,6 +74,8 @@ export async function startCollector(
   const deadLetter = new DeadLetterFile(path.join(deadDir, 'payloads.jsonl'), {
     maxBytes: config.collector.deadLetterMaxBytes,
     log,
+    // a refused message is acknowledged once its entry is on disk, as an accepted one once it is spooled
+    fsync: config.spool.fsync,
   });
   const edge = new EdgeProcessor(new Map(config.signals.map((s) => [s.id, s.unit])), {
     window: config.collector.readingWindow,

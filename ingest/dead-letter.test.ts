@@ -20,6 +20,27 @@ describe('DeadLetterFile', () => {
     expect(d.count).toBe(2);
   });
 
+  it('entries arriving together are written in order in groups (one write and fdatasync each), each resolved once in the file', async () => {
+    const file = path.join(tmp.dir, 'group', 'payloads.jsonl');
+    const d = new DeadLetterFile(file);
+    const seen: boolean[] = [];
+    const all = Array.from({ length: 500 }, (_, i) =>
+      d.write({ source: 'm', reason: `bad ${i}`, payload: `p${i}` }).then(() => {
+        // resolved: the entry is in the file already
+        seen.push(readFileSync(file, 'utf8').includes(`"reason":"bad ${i}"`));
+      }),
+    );
+    await Promise.all(all);
+    expect(seen).toHaveLength(500);
+    expect(seen.every(Boolean)).toBe(true);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).reason)).toEqual(Array.from({ length: 500 }, (_, i) => `bad ${i}`));
+    expect(d.count).toBe(500);
+    // the first alone, the other 499 in one or a few groups behind it: not 500 writes and syncs
+    expect(d.groups).toBeGreaterThanOrEqual(2);
+    expect(d.groups).toBeLessThan(10);
+  });
+
   it('past the budget: entries are counted in overflow, one warning a minute at most', async () => {
     const file = path.join(tmp.dir, 'budget', 'payloads.jsonl');
     const warnings: Record<string, unknown>[] = [];
