@@ -95,7 +95,7 @@ export class DeadLetterFile {
         this.pending = [];
         try {
           const written = await this.writeGroup(group.map((g) => g.line));
-          group.forEach((g, i) => g.resolve(written[i]!));
+          for (const [i, g] of group.entries()) g.resolve(written[i]!);
         } catch (err) {
           for (const g of group) g.reject(err);
         }
