@@ -79,20 +79,15 @@ class TakingTurns implements RecordsStore {
     );
   }
 
-  /** another opener (process, instance, a backup) waits for the folder; never this one: it holds it */
-  private someoneWaits(): boolean {
-    return someoneWaits(this.target.dir);
-  }
-
   private released(): void {
     if (this.store === null) return;
-    if (this.someoneWaits()) {
+    if (someoneWaits(this.target.dir)) {
       this.closeNow();
       return;
     }
     const timer = setTimeout(() => this.closeNow(), this.options.idleMs ?? 30_000);
     const poll = setInterval(() => {
-      if (this.someoneWaits()) this.closeNow();
+      if (someoneWaits(this.target.dir)) this.closeNow();
     }, this.options.pollMs ?? 100);
     timer.unref();
     poll.unref();

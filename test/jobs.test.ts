@@ -217,6 +217,9 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
     const r = await run(parsePlantConfig(readFileSync(file, 'utf8')));
     const backfill = (config: string, ...args: string[]) =>
       cli('backfill', '--config', config, '--data', data, ...args);
+    /** October's month alone, with more options (--reopen "reason") */
+    const backfillOctober = (...args: string[]) =>
+      backfill(file, '--from', '2026-10-01', '--to', '2026-11-01', '--kinds', 'month', ...args);
     const b1 = await backfill(file, '--from', '2026-10-01', '--to', '2026-11-01', '--kinds', 'day,month');
     expect(b1.err).toBe('');
     expect(b1.out).toMatch(/32 jobs enqueued, 0 already there/);
@@ -226,20 +229,10 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
     // the backfill's month job closes October as the monthly job would: export, then lock
     await waitFor('October closed', async () => await r.state.isLocked('2026-10'), 30_000);
 
-    const refused = await backfill(file, '--from', '2026-10-01', '--to', '2026-11-01', '--kinds', 'month');
+    const refused = await backfillOctober();
     expect(refused.err).toMatch(/2026-10 is locked \(closed\): not recomputed \(audited\); give --reopen/);
     expect(refused.code).toBe(7);
-    const reopened = await backfill(
-      file,
-      '--from',
-      '2026-10-01',
-      '--to',
-      '2026-11-01',
-      '--kinds',
-      'month',
-      '--reopen',
-      'E-AUX corrected',
-    );
+    const reopened = await backfillOctober('--reopen', 'E-AUX corrected');
     expect(reopened.out).toMatch(/1 jobs enqueued/);
     expect((await r.state.auditLog()).slice(0, 4).map((a) => [a.action, a.period, a.reason])).toEqual([
       ['export', '2026-10', 'export manifest saved'],
@@ -265,17 +258,7 @@ jobs: { redis: { url: "${redis.url}" }, prefix: backfill, exportDir: "${exportDi
       'monthly export written',
     ]);
     // and reopened again: each reopen is its own job
-    const again = await backfill(
-      file,
-      '--from',
-      '2026-10-01',
-      '--to',
-      '2026-11-01',
-      '--kinds',
-      'month',
-      '--reopen',
-      'second correction',
-    );
+    const again = await backfillOctober('--reopen', 'second correction');
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/1 jobs enqueued/);
     await waitFor(
