@@ -9,6 +9,7 @@ import { computeAmounts, type SignalAmounts } from './amounts.ts';
 import type { PeriodData } from './load.ts';
 import { equipmentResult } from './oee.ts';
 import type { Plant, Scope } from './plant.ts';
+import type { Signal as PlantSignal } from './plant-signals.ts';
 import { compareRows, type KpiRow, type PeriodResult, type ScopeKind, type SignalQuality } from './rows.ts';
 import { addSums, type ScopeSums, SegmentFactors, scopeSums } from './sums.ts';
 import { targetRows } from './targets.ts';
@@ -120,42 +121,49 @@ function sumsRows(
   low: Set<string>,
 ): KpiRow[] {
   const rows: KpiRow[] = [];
-  const signalsOf = (pred: (carrier?: string, product?: string) => boolean) =>
-    [...sums.signals].filter((s) => pred(plant.signals.get(s)?.carrier, plant.signals.get(s)?.product));
-  const anyLow = (list: string[]) => list.some((s) => low.has(s));
-  const allProvisional = anyLow([...sums.signals]);
-  const row = (kpi: string, value: number, unit: string, provisional = allProvisional) =>
+  // a row is provisional only when a meter it rests on is incomplete or reset
+  const restsOnLow = (pred: (s: PlantSignal) => boolean) =>
+    [...sums.signals].some((id) => {
+      const s = plant.signals.get(id);
+      return s !== undefined && pred(s) && low.has(id);
+    });
+  const row = (kpi: string, value: number, unit: string, provisional: boolean) =>
     rows.push({ kpi, scope_type: type, scope_id: id, period: period.label, value, unit, provisional });
 
-  const energyProvisional = anyLow(signalsOf((c) => c !== undefined));
+  const energyLow = restsOnLow((s) => s.carrier !== undefined);
+  const emittingLow = restsOnLow((s) => s.carrier !== undefined && s.emissionScope !== 'none');
+  const scopeLow = (scope: 1 | 2 | 3) =>
+    restsOnLow((s) => s.carrier !== undefined && s.emissionScope === scope);
   for (const [carrier, amount] of sums.carriers) {
     row(
       `energy.${carrier}`,
       amount,
       plant.carriers.get(carrier)!.unit,
-      anyLow(signalsOf((c) => c === carrier)),
+      restsOnLow((s) => s.carrier === carrier),
     );
   }
-  row('energy.total', sums.tceKg / 1000, 'tce', energyProvisional);
+  row('energy.total', sums.tceKg / 1000, 'tce', energyLow);
   const co2 = sums.co2Kg[1] + sums.co2Kg[2] + sums.co2Kg[3];
-  row('emissions.co2', co2 / 1000, 'tCO2', energyProvisional);
-  row('emissions.co2.scope1', sums.co2Kg[1] / 1000, 'tCO2', energyProvisional);
-  row('emissions.co2.scope2', sums.co2Kg[2] / 1000, 'tCO2', energyProvisional);
-  if (sums.co2Kg[3] !== 0) row('emissions.co2.scope3', sums.co2Kg[3] / 1000, 'tCO2', energyProvisional);
+  row('emissions.co2', co2 / 1000, 'tCO2', emittingLow);
+  row('emissions.co2.scope1', sums.co2Kg[1] / 1000, 'tCO2', scopeLow(1));
+  row('emissions.co2.scope2', sums.co2Kg[2] / 1000, 'tCO2', scopeLow(2));
+  if (sums.co2Kg[3] !== 0) row('emissions.co2.scope3', sums.co2Kg[3] / 1000, 'tCO2', scopeLow(3));
   for (const [product, amount] of sums.products) {
     row(
       `output.${product}`,
       amount,
       plant.products.get(product)!.unit,
-      anyLow(signalsOf((_, p) => p === product)),
+      restsOnLow((s) => s.product === product),
     );
   }
   if (sums.products.size === 1) {
     const [product, output] = [...sums.products][0]!;
     const unit = plant.products.get(product)!.unit;
+    const outputLow = restsOnLow((s) => s.product === product);
     if (output > 0) {
-      row('intensity.energy', sums.tceKg / output, `kgce/${unit}`);
-      row('intensity.carbon', co2 / 1000 / output, `tCO2/${unit}`);
+      // an intensity rests on both its parts
+      row('intensity.energy', sums.tceKg / output, `kgce/${unit}`, energyLow || outputLow);
+      row('intensity.carbon', co2 / 1000 / output, `tCO2/${unit}`, emittingLow || outputLow);
     }
   }
   return rows;
