@@ -27,6 +27,8 @@ export interface TargetRow {
   /** null when the KPI could not be computed for the scope (no data, or no product) */
   actual: number | null;
   status: 'met' | 'missed' | 'no_data';
+  /** (max − actual) / max × 100 for "at most", (actual − min) / min × 100 for "at least"; null without an actual */
+  margin_pct: number | null;
   provisional: boolean;
 }
 

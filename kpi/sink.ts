@@ -24,7 +24,8 @@ export const TARGET_MEASUREMENT = 'kpi_target';
 export const COMPLETENESS_MEASUREMENT = 'completeness';
 
 /**
- * The period's points: KPI rows (`kpi`), target rows (`kpi_target`: target_max/target_min, actual, status, met 0/1)
+ * The period's points: KPI rows (`kpi`), target rows (`kpi_target`: target_max/target_min, actual, status, met 0/1,
+ * margin_pct, provisional)
  * and completeness per signal (`completeness`: ratio, present, expected), all stamped with the period start.
  */
 export function kpiLines(result: PeriodResult, kind: string, site: string): string[] {
@@ -46,6 +47,8 @@ export function kpiLines(result: PeriodResult, kind: string, site: string): stri
         ...(t.actual !== null ? { actual: t.actual } : {}),
         status: t.status,
         met: t.status === 'met' ? 1 : 0,
+        ...(t.margin_pct !== null ? { margin_pct: t.margin_pct } : {}),
+        provisional: t.provisional,
         period: t.period,
       },
       timeMs: result.startMs,

@@ -31,8 +31,28 @@ export function targetRows(targets: readonly Target[], period: Period, kpis: rea
       ...(t.min === undefined ? {} : { target_min: t.min }),
       actual,
       status,
+      margin_pct: marginPct(actual, t.max, t.min),
       provisional: row?.provisional ?? false,
     });
   }
   return out;
+}
+
+/**
+ * How far the actual is inside its target, in percent of the target: (max − actual) / max × 100 for an "at most"
+ * target, (actual − min) / min × 100 for an "at least" one; positive when met, comparable across products. With both
+ * bounds, the smaller of the two. Null without an actual, or when a bound is 0 (no percentage of nothing).
+ */
+export function marginPct(actual: number | null, max?: number, min?: number): number | null {
+  if (actual === null) return null;
+  const parts: number[] = [];
+  if (max !== undefined) {
+    if (max === 0) return null;
+    parts.push(((max - actual) / Math.abs(max)) * 100);
+  }
+  if (min !== undefined) {
+    if (min === 0) return null;
+    parts.push(((actual - min) / Math.abs(min)) * 100);
+  }
+  return parts.length === 0 ? null : Math.min(...parts);
 }
