@@ -1,0 +1,122 @@
+/**
+ * The golden scorecard: the reference plant's October through the scorecard code, with the reference rule, the
+ * ranking group "areas" and key task K-1 of test/fixtures/reference-plant/README.md ("Scorecard"), compared with
+ * expected-scorecard.json (margins within 1e-6 relative; ranks, points and statuses exact).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPlantConfig } from '../config/load.ts';
+import { parseConfigTime } from '../config/time.ts';
+import { importCsvFile } from '../ingest/csv/import.ts';
+import { compilePlant } from '../kpi/plant.ts';
+import { computeScorecard } from '../kpi/scorecard/compute.ts';
+import type { ScorecardModel } from '../kpi/scorecard/model.ts';
+import { openStore } from '../store/open.ts';
+import type { SeriesStore } from '../store/port.ts';
+import { REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
+
+const expected = JSON.parse(readFileSync(path.join(REFERENCE, 'expected-scorecard.json'), 'utf8'));
+const tmp = tempDir('plantkpi-refsc-');
+const { config } = loadPlantConfig(REFERENCE_CONFIG);
+const plant = compilePlant(config);
+let store: SeriesStore;
+
+const model: ScorecardModel = {
+  ranking: [{ id: 'areas', scopeType: 'area', kpi: 'intensity.energy', by: 'margin_pct', better: 'higher' }],
+  points: [
+    {
+      id: 'area-targets',
+      scopes: ['area'],
+      met: { base: 10, perPercent: 1, maxBonus: 5 },
+      missed: { perPercent: 2, maxPenalty: 10 },
+      provisionalFactor: 0.5,
+    },
+  ],
+  tasks: [
+    {
+      id: 'K-1',
+      title: '锅炉吨汽综合能耗不高于16 kgce/t',
+      kind: 'task',
+      owner: { type: 'team', id: 'T-BLR' },
+      dueMs: parseConfigTime('2027-01-01', plant.timeZone),
+      fromMs: parseConfigTime('2026-01-01', plant.timeZone),
+      points: 5,
+      rule: { kpi: 'intensity.energy', every: 'month', max: 16, consecutive: 1 },
+    },
+  ],
+};
+
+beforeAll(async () => {
+  store = await openStore(config, tmp.dir);
+  const report = await importCsvFile(path.join(REFERENCE, 'readings.csv'), store, {
+    defaultTimeZone: config.site.timeZone,
+    knownSignals: new Set(config.signals.map((s) => s.id)),
+  });
+  expect(report.pointsWritten).toBe(5960);
+});
+afterAll(async () => {
+  await store.close();
+  tmp.cleanup();
+});
+
+describe('reference scorecard', () => {
+  it('reproduces expected-scorecard.json for 2026-10', async () => {
+    const { scorecard } = await computeScorecard(store, plant, model, '2026-10', {
+      closures: [],
+      awards: [],
+    });
+    const key = (r: { scope_type: string; scope_id: string }) => `${r.scope_type}|${r.scope_id}`;
+    expect(scorecard.ranking).toHaveLength(expected.ranking.length);
+    for (const e of expected.ranking) {
+      const got = scorecard.ranking.find((r) => key(r) === key(e))!;
+      expect(got).toMatchObject({ period: e.period, kpi: e.kpi, rank: e.rank });
+      expect(Math.abs(got.margin_pct! - e.margin_pct) / Math.abs(e.margin_pct)).toBeLessThan(1e-6);
+    }
+    expect(scorecard.points.map((r) => [key(r), r.period, r.points]).sort()).toEqual(
+      expected.points.map((r: (typeof scorecard.points)[0]) => [key(r), r.period, r.points]).sort(),
+    );
+    expect(
+      scorecard.tasks.map(({ id, owner_type, owner_id, status, closed_period }) => ({
+        id,
+        owner_type,
+        owner_id,
+        status,
+        closed_period,
+      })),
+    ).toEqual(expected.tasks);
+  });
+
+  it('every points row is the sum of its ledger entries (a branch: its areas and its own)', async () => {
+    const { scorecard } = await computeScorecard(store, plant, model, '2026-10', {
+      closures: [],
+      awards: [],
+    });
+    for (const p of scorecard.points) {
+      const own = scorecard.ledger.filter((e) => e.scope_type === p.scope_type && e.scope_id === p.scope_id);
+      const areas =
+        p.scope_type === 'branch'
+          ? scorecard.ledger.filter(
+              (e) =>
+                e.scope_type === 'area' &&
+                plant.areas.find((a) => a.id === e.scope_id)?.parent === p.scope_id,
+            )
+          : [];
+      expect(p.points).toBe([...own, ...areas].reduce((s, e) => s + e.points, 0));
+      for (const e of own) expect(e.reason.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('as of September K-1 is open; the ranking of a month without targets lists every area unranked', async () => {
+    const { scorecard } = await computeScorecard(store, plant, model, '2026-09', {
+      closures: [],
+      awards: [],
+    });
+    expect(scorecard.tasks[0]).toMatchObject({ id: 'K-1', status: 'open', closed_period: null });
+    expect(scorecard.ranking.map((r) => [r.scope_id, r.rank])).toEqual([
+      ['A-BLR', null],
+      ['A-ELY-1', null],
+    ]);
+    expect(scorecard.points.every((p) => p.points === 0)).toBe(true);
+  });
+});
