@@ -4,7 +4,7 @@ import { BackupFileError, encodeBackup, parseBackup, type RecordsBackup } from '
 import { editBackup, editBackupLine } from './backup-testing.ts';
 import { GENESIS } from './chain.ts';
 
-const KNOWN = ['001_initial', '002_audit_period_index', '003_period_request'];
+const KNOWN = ['001_initial', '002_audit_period_index', '003_period_request', '004_responsibility'];
 const T0 = Date.UTC(2026, 10, 1);
 
 const backup: RecordsBackup = {
@@ -21,6 +21,19 @@ const backup: RecordsBackup = {
       computed_period: ['kind', 'period', 'config_hash', 'fingerprint', 'at_ms', 'worker'],
       export_manifest: ['period', 'manifest_json', 'by', 'at_ms'],
       period_request: ['kind', 'period', 'at_ms', 'by', 'reason'],
+      task_closure: ['task', 'period', 'source', 'at_ms', 'effective_ms', 'by', 'evidence'],
+      points_entry: [
+        'id',
+        'period',
+        'scope_type',
+        'scope_id',
+        'points',
+        'source',
+        'ref',
+        'reason',
+        'by',
+        'at_ms',
+      ],
     },
     audit: { ok: true, checked: 1 },
   },
@@ -54,6 +67,31 @@ const backup: RecordsBackup = {
     period_request: [
       { kind: 'day', period: '2026-10-02', at_ms: T0 - 3, by: 'backfill@h:1', reason: 'backfill' },
     ],
+    task_closure: [
+      {
+        task: 'K-1',
+        period: '2026-10',
+        source: 'kpi',
+        at_ms: T0 - 2,
+        effective_ms: T0 - 90_000,
+        by: 'worker',
+        evidence: 'intensity.energy ≤ 16: 2026-10 15.7',
+      },
+    ],
+    points_entry: [
+      {
+        id: 'award-7',
+        period: '2026-10',
+        scope_type: 'branch',
+        scope_id: 'B-PWR',
+        points: 2.5,
+        source: 'manual',
+        ref: 'award-7',
+        reason: '抢修 repair',
+        by: '王',
+        at_ms: T0 - 1,
+      },
+    ],
   },
 };
 const text = encodeBackup(backup);
@@ -73,7 +111,7 @@ const refused = (t: string | Buffer): string => {
 describe('records backup file', () => {
   it('is a header, one line per row (tables in migration order, columns in order), and a sealed end line', () => {
     const lines = text.trimEnd().split('\n');
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(10);
     expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'plantkpi-records-backup', migrations: KNOWN });
     expect(lines.slice(1, -1).map((l) => JSON.parse(l).table)).toEqual([
       'month_lock',
@@ -82,11 +120,13 @@ describe('records backup file', () => {
       'computed_period',
       'export_manifest',
       'period_request',
+      'task_closure',
+      'points_entry',
     ]);
     expect(lines[1]).toBe(
       `{"table":"month_lock","row":{"period":"2026-10","at_ms":${T0},"by":"scheduler","reason":"月结 closed"}}`,
     );
-    expect(JSON.parse(lines[7]!)).toEqual({
+    expect(JSON.parse(lines[9]!)).toEqual({
       end: 'plantkpi-records-backup',
       rows: {
         month_lock: 1,
@@ -95,6 +135,8 @@ describe('records backup file', () => {
         computed_period: 1,
         export_manifest: 1,
         period_request: 1,
+        task_closure: 1,
+        points_entry: 1,
       },
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
@@ -132,11 +174,11 @@ describe('records backup file', () => {
       text,
       (l) => l.format !== undefined,
       (h) => {
-        h.migrations = [...KNOWN, '004_manifest_signatures'];
+        h.migrations = [...KNOWN, '005_manifest_signatures'];
       },
     );
     expect(refused(newer)).toBe(
-      'b.jsonl was taken at records migration 004_manifest_signatures, newer than this plantkpi knows (004_manifest_signatures unknown; its latest is 003_period_request): restore it with the plantkpi that took it, or a newer one',
+      'b.jsonl was taken at records migration 005_manifest_signatures, newer than this plantkpi knows (005_manifest_signatures unknown; its latest is 004_responsibility): restore it with the plantkpi that took it, or a newer one',
     );
     const v2 = text.replace('"formatVersion":1', '"formatVersion":2');
     expect(refused(v2)).toMatch(
@@ -156,25 +198,27 @@ describe('records backup file', () => {
   });
 
   it('a backup from before a table was added (002: no period_request) is read, that table empty; a row of it refused', () => {
+    const later = ['period_request', 'task_closure', 'points_entry'];
     const edited = editBackup(text, (lines) =>
       lines
-        .filter((l) => !l.startsWith('{"table":"period_request"'))
+        .filter((l) => !later.some((t) => l.startsWith(`{"table":"${t}"`)))
         .map((l) => {
           const v = JSON.parse(l) as Record<string, Record<string, unknown>>;
           if (v.format === undefined) return l;
           (v as Record<string, unknown>).migrations = KNOWN.slice(0, 2);
-          delete v.tables!.period_request;
+          for (const t of later) delete v.tables![t];
           return JSON.stringify(v);
         }),
     );
-    // and its end line (outside the sha256) counts no period_request
+    // and its end line (outside the sha256) counts none of them
     const lines = edited.trimEnd().split('\n');
     const end = JSON.parse(lines.pop()!) as { rows: Record<string, number> };
-    delete end.rows.period_request;
+    for (const t of later) delete end.rows[t];
     const older = `${[...lines, JSON.stringify(end)].join('\n')}\n`;
     const b = parse(older);
     expect(b.header.migrations).toEqual(KNOWN.slice(0, 2));
     expect(b.rows.period_request).toEqual([]);
+    expect(b.rows.points_entry).toEqual([]);
     expect(b.rows.computed_period).toEqual(backup.rows.computed_period);
     // its header has no period_request: a line of it does not belong
     const stray = editBackup(older, (lines) => [

@@ -22,7 +22,7 @@ export const BACKUP_FORMAT = 'plantkpi-records-backup';
 export const BACKUP_FORMAT_VERSION = 1;
 
 /** How a column's value is written: text, a nullable text, a bigint (as a JSON number: epoch ms, seq), an integer. */
-export type ColumnKind = 'text' | 'text?' | 'int8' | 'int4';
+export type ColumnKind = 'text' | 'text?' | 'int8' | 'int4' | 'float8';
 
 export type TableName = keyof RecordsDb;
 
@@ -54,6 +54,27 @@ export const BACKUP_COLUMNS = {
   },
   export_manifest: { period: 'text', manifest_json: 'text', by: 'text', at_ms: 'int8' },
   period_request: { kind: 'text', period: 'text', at_ms: 'int8', by: 'text', reason: 'text' },
+  task_closure: {
+    task: 'text',
+    period: 'text',
+    source: 'text',
+    at_ms: 'int8',
+    effective_ms: 'int8',
+    by: 'text',
+    evidence: 'text',
+  },
+  points_entry: {
+    id: 'text',
+    period: 'text',
+    scope_type: 'text',
+    scope_id: 'text',
+    points: 'float8',
+    source: 'text',
+    ref: 'text',
+    reason: 'text',
+    by: 'text',
+    at_ms: 'int8',
+  },
 } as const satisfies { [T in TableName]: { [C in keyof RecordsDb[T]]-?: ColumnKind } };
 
 export const BACKUP_TABLES = Object.keys(BACKUP_COLUMNS) as TableName[];
@@ -66,9 +87,11 @@ export const BACKUP_ORDER: { [T in TableName]: readonly (keyof RecordsDb[T] & st
   computed_period: ['kind', 'period'],
   export_manifest: ['period'],
   period_request: ['kind', 'period'],
+  task_closure: ['task'],
+  points_entry: ['id'],
 };
 
-/** A row as written: column name to value (int8 and int4 as numbers). */
+/** A row as written: column name to value (int8, int4 and float8 as numbers). */
 export type BackupRow = Record<string, string | number | null>;
 
 export interface BackupHeader {
@@ -266,7 +289,9 @@ function checkRow(
         ? typeof v === 'string'
         : kind === 'text?'
           ? v === null || typeof v === 'string'
-          : Number.isSafeInteger(v);
+          : kind === 'float8'
+            ? typeof v === 'number' && Number.isFinite(v)
+            : Number.isSafeInteger(v);
     if (!ok)
       throw bad(`column ${c} must be ${kind === 'text?' ? 'text or null' : kind}, got ${JSON.stringify(v)}`);
     out[c] = v as string | number | null;

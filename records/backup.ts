@@ -89,6 +89,7 @@ async function selectTable(db: Kysely<RecordsDb>, table: TableName): Promise<Bac
     for (const [c, kind] of Object.entries(columns)) {
       const v = r[c];
       if (kind === 'text' || kind === 'text?') row[c] = v as string | null;
+      else if (kind === 'float8') row[c] = Number(v);
       else {
         // int8 comes back as text (pg) or bigint (PGlite): epoch ms and seq are well inside 2^53
         const n = Number(v);

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS } from './chain.ts';
 import { handEditTests } from './contract-edits.ts';
+import { responsibilityTests } from './contract-responsibility.ts';
 import type { RecordsStore } from './port.ts';
 
 export interface RecordsFixture {
@@ -268,5 +269,6 @@ export function recordsContract(
     });
 
     handEditTests(() => ({ store, edit }));
+    responsibilityTests(() => ({ store, reopen }));
   });
 }

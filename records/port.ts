@@ -96,6 +96,37 @@ export interface ExportManifest {
   atMs: number;
 }
 
+/** A key task's closure (销号): by a person, or by its KPI rule (kept until a person reopens it). */
+export interface TaskClosure {
+  task: string;
+  /** the period it closed in */
+  period: string;
+  source: 'manual' | 'kpi';
+  /** when it was recorded, epoch ms (the store's clock) */
+  atMs: number;
+  /** when it counts as closed: a person's closure when made, a KPI closure at the end of its period */
+  effectiveMs: number;
+  by: string;
+  /** the person's words, or the KPI values that proved it */
+  evidence: string;
+}
+
+/** One entry of the points ledger (积分). */
+export interface PointsRecord {
+  /** computed: `period|source|ref|scope_type|scope_id`; a manual award: `award-<its audit seq>` */
+  id: string;
+  period: string;
+  scope_type: string;
+  scope_id: string;
+  points: number;
+  /** 'target' and 'task' entries are computed (a recompute replaces them); 'manual' awards are kept */
+  source: 'target' | 'task' | 'manual';
+  ref: string;
+  reason: string;
+  by: string;
+  atMs: number;
+}
+
 export interface RecordsStore {
   /**
    * Locks a period; with its `lock` audit entry in the same transaction. A period already locked keeps its first
@@ -138,6 +169,32 @@ export interface RecordsStore {
   /** Saves (or replaces) a period's export manifest, with an `export` audit entry in the same transaction. */
   saveManifest(period: string, manifestJson: string, by: string): Promise<ExportManifest>;
   manifest(period: string): Promise<ExportManifest | undefined>;
+
+  /**
+   * Closes a key task, with a `task-close` audit entry in the same transaction. A task already closed keeps its
+   * closure (nothing is written): returns the closure that stands, and whether this call made it.
+   */
+  closeTask(c: Omit<TaskClosure, 'atMs'>): Promise<{ closure: TaskClosure; made: boolean }>;
+  /** Removes a task's closure; always writes a `task-reopen` audit entry (a decision was taken). */
+  reopenTask(task: string, by: string, reason: string): Promise<boolean>;
+  /** every standing closure, by task */
+  closures(): Promise<TaskClosure[]>;
+  /** A manual award (or deduction), with its `points-award` audit entry in the same transaction. */
+  award(a: {
+    period: string;
+    scope_type: string;
+    scope_id: string;
+    points: number;
+    by: string;
+    reason: string;
+  }): Promise<PointsRecord>;
+  /**
+   * Replaces a period's computed entries ('target', 'task') by these, in one transaction; manual awards stay. The
+   * entries' `atMs` is the store's clock.
+   */
+  replaceLedger(period: string, entries: readonly Omit<PointsRecord, 'id' | 'atMs'>[]): Promise<void>;
+  /** the ledger (of one period), by period then id */
+  ledger(filter?: { period?: string | undefined }): Promise<PointsRecord[]>;
 
   close(): Promise<void>;
 }

@@ -128,6 +128,12 @@ class TakingTurns implements RecordsStore {
   pending: RecordsStore['pending'] = () => this.use((s) => s.pending());
   saveManifest: RecordsStore['saveManifest'] = (...a) => this.use((s) => s.saveManifest(...a));
   manifest: RecordsStore['manifest'] = (...a) => this.use((s) => s.manifest(...a));
+  closeTask: RecordsStore['closeTask'] = (...a) => this.use((s) => s.closeTask(...a));
+  reopenTask: RecordsStore['reopenTask'] = (...a) => this.use((s) => s.reopenTask(...a));
+  closures: RecordsStore['closures'] = () => this.use((s) => s.closures());
+  award: RecordsStore['award'] = (...a) => this.use((s) => s.award(...a));
+  replaceLedger: RecordsStore['replaceLedger'] = (...a) => this.use((s) => s.replaceLedger(...a));
+  ledger: RecordsStore['ledger'] = (...a) => this.use((s) => s.ledger(...a));
 
   async close(): Promise<void> {
     // calls under way finish first; then the folder is let go

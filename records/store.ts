@@ -18,6 +18,7 @@ import type {
   RecordsStore,
   VerifyResult,
 } from './port.ts';
+import * as resp from './responsibility.ts';
 import type { AuditLogTable, ComputedPeriodTable, RecordsDb } from './tables.ts';
 
 const num = (v: string | number | bigint): number => Number(v);
@@ -241,6 +242,17 @@ export class KyselyRecords implements RecordsStore {
       .executeTakeFirst();
     return r && { period: r.period, manifestJson: r.manifest_json, by: r.by, atMs: num(r.at_ms) };
   }
+
+  private readonly appendTo: resp.AppendIn = (trx, input, atMs) => this.appendIn(trx, input, atMs);
+
+  closeTask: RecordsStore['closeTask'] = (c) => resp.closeTask(this.db, this.appendTo, this.now(), c);
+  reopenTask: RecordsStore['reopenTask'] = (task, by, reason) =>
+    resp.reopenTask(this.db, this.appendTo, task, by, reason);
+  closures: RecordsStore['closures'] = () => resp.closures(this.db);
+  award: RecordsStore['award'] = (a) => resp.award(this.db, this.appendTo, this.now(), a);
+  replaceLedger: RecordsStore['replaceLedger'] = (period, entries) =>
+    resp.replaceLedger(this.db, this.now(), period, entries);
+  ledger: RecordsStore['ledger'] = (filter) => resp.ledger(this.db, filter);
 
   async close(): Promise<void> {
     await this.db.destroy();

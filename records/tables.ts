@@ -56,6 +56,36 @@ export interface PeriodRequestTable {
   reason: string;
 }
 
+/** A key task's closure (migration 004): one per task until a person reopens it. */
+export interface TaskClosureTable {
+  task: string;
+  /** the period it closed in */
+  period: string;
+  /** 'manual' (a person) or 'kpi' (its rule, found by a computation) */
+  source: string;
+  at_ms: Int8;
+  /** when it counts as closed: a person's closure when made, a KPI closure at its period's end */
+  effective_ms: Int8;
+  by: string;
+  evidence: string;
+}
+
+/** One points ledger entry (migration 004). */
+export interface PointsEntryTable {
+  /** computed: period|source|ref|scope_type|scope_id; manual: award-<audit seq> */
+  id: string;
+  period: string;
+  scope_type: string;
+  scope_id: string;
+  points: number;
+  /** 'target' | 'task' (computed, replaced by a recompute) | 'manual' (kept) */
+  source: string;
+  ref: string;
+  reason: string;
+  by: string;
+  at_ms: Int8;
+}
+
 export interface RecordsDb {
   month_lock: MonthLockTable;
   audit_log: AuditLogTable;
@@ -63,4 +93,6 @@ export interface RecordsDb {
   computed_period: ComputedPeriodTable;
   export_manifest: ExportManifestTable;
   period_request: PeriodRequestTable;
+  task_closure: TaskClosureTable;
+  points_entry: PointsEntryTable;
 }

@@ -171,7 +171,7 @@ describe('plantkpi records backup and restore', { timeout: 60_000 }, () => {
     const url = await server.freshDatabase();
     const r = await bin(['records', 'restore', '--config', pgConfig(url), '--from', '-'], b.out);
     expect(r).toMatchObject({ code: 0, err: '' });
-    expect(r.out).toMatch(/^records restore: stdin \(embedded, 003_period_request, taken .*\) -> postgres:/);
+    expect(r.out).toMatch(/^records restore: stdin \(embedded, 004_responsibility, taken .*\) -> postgres:/);
     const source = await contents({ dir: recordsDir(data) });
     expect(await contents({ url })).toEqual(source);
 

@@ -88,7 +88,7 @@ export function migrationContract(
       } finally {
         await store.close(); // the embedded folder is one opener's at a time
       }
-      expect(LATEST).toBe('003_period_request');
+      expect(LATEST).toBe('004_responsibility');
       expect(await applied(target)).toEqual(Object.keys(MIGRATIONS));
       expect(await hasIndex(target, 'audit_log_period_seq')).toBe(true);
     });
@@ -116,9 +116,30 @@ export function migrationContract(
         expect(await store.list()).toEqual(before);
         expect(await store.verify()).toEqual({ ok: true, checked: 1 });
         expect(await store.get('day', '2026-10-01')).toMatchObject({ fingerprint: 'f' });
-        // the new version's table works with the old rows: the day computed at T0 answers a request made before
+        // the new version's tables work beside the old rows: a closure and an award chain onto the old log
         await store.request([{ kind: 'day', period: '2026-10-02', by: 's', reason: 'backfill' }]);
         expect((await store.pending()).map((r) => r.period)).toEqual(['2026-10-02']);
+        expect(
+          (
+            await store.closeTask({
+              task: 'K-1',
+              period: '2026-10',
+              source: 'manual',
+              effectiveMs: T0,
+              by: 'w',
+              evidence: 'e',
+            })
+          ).made,
+        ).toBe(true);
+        await store.award({
+          period: '2026-10',
+          scope_type: 'area',
+          scope_id: 'A',
+          points: 1,
+          by: 'w',
+          reason: 'r',
+        });
+        expect(await store.verify()).toEqual({ ok: true, checked: 3 });
       } finally {
         await store.close();
       }

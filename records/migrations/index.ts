@@ -12,11 +12,13 @@ import {
 import { m001Initial } from './001_initial.ts';
 import { m002AuditPeriodIndex } from './002_audit_period_index.ts';
 import { m003PeriodRequest } from './003_period_request.ts';
+import { m004Responsibility } from './004_responsibility.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': m001Initial,
   '002_audit_period_index': m002AuditPeriodIndex,
   '003_period_request': m003PeriodRequest,
+  '004_responsibility': m004Responsibility,
 };
 
 export const LATEST = Object.keys(MIGRATIONS).at(-1) as string;
