@@ -42,7 +42,8 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
   for (const c of new Set(candidates)) {
     if (c === word) continue;
     const d = editDistance(w, c.toLowerCase());
-    if (d > tolerance(Math.max(w.length, c.length))) continue;
+    const longer = Math.max(w.length, c.length);
+    if (d > tolerance(longer) || d >= longer) continue; // 'x' is no typo of 'y'
     if (d < best) {
       best = d;
       found = [c];
