@@ -69,9 +69,8 @@ describe('bad configs: every problem at once, each with its path', () => {
     expect(at('organisation.areas[2].branch')).toEqual([
       "未知党支部 unknown branch 'B-9' — 是否应为 did you mean 'B-1' / 'B-2'?",
     ]);
-    // an area's meters name signals that measure a carrier: those are the ones listed
     expect(at('organisation.areas[2].meters[0].signal')).toEqual([
-      "未知信号 unknown signal 'NOPE' (已声明 declared: E-1, E-2, G-1, X-1, V-1)",
+      "未知信号 unknown signal 'NOPE' (已声明 declared: E-1, E-2, G-1, P-1, X-1, V-1)",
     ]);
     expect(at('targets[0].scope.id')).toEqual([
       "未知责任区 unknown area 'A-9' — 是否应为 did you mean 'A-1' / 'A-2' / 'A-3'?",

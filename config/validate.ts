@@ -6,7 +6,7 @@ import { isKnownUnit, rateTimeUnitMs, unitFactor } from '../transforms/units.ts'
 import { parseExpression } from './expression.ts';
 import { buildLibrary, findOverlaps } from './factors/library.ts';
 import type { Problem } from './problems.ts';
-import type { PlantConfig, ScopeTypeName, SignalConfig } from './schema.ts';
+import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
@@ -85,8 +85,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
     const kindOf = (id: string) => c.signals[signals.get(id) ?? -1]?.kind;
     if (e.stateSignal !== undefined) {
       const k = kindOf(e.stateSignal);
-      if (k === undefined)
-        add(`${at}.stateSignal`, unknownId(ID_KIND.signal, e.stateSignal, idsOfKind(c, ['state'])));
+      if (k === undefined) add(`${at}.stateSignal`, unknownId(ID_KIND.signal, e.stateSignal, signals.keys()));
       else if (k !== 'state')
         add(`${at}.stateSignal`, `'${e.stateSignal}' is a ${k} signal, not a state signal`);
       if (Object.keys(e.stateCodes).length === 0)
@@ -121,14 +120,14 @@ export function validatePlant(c: PlantConfig): Problem[] {
     o.meters.forEach((m, j) => {
       const s = c.signals[signals.get(m.signal) ?? -1];
       if (s === undefined)
-        add(`${at}.meters[${j}].signal`, unknownId(ID_KIND.signal, m.signal, idsOf(c.signals, 'carrier')));
+        add(`${at}.meters[${j}].signal`, unknownId(ID_KIND.signal, m.signal, signals.keys()));
       else if (s.carrier === undefined) add(`${at}.meters[${j}].signal`, `'${m.signal}' measures no carrier`);
       checkRange(m.from, m.to, tz, `${at}.meters[${j}]`, add);
     });
     o.products.forEach((m, j) => {
       const s = c.signals[signals.get(m.signal) ?? -1];
       if (s === undefined)
-        add(`${at}.products[${j}].signal`, unknownId(ID_KIND.signal, m.signal, idsOf(c.signals, 'product')));
+        add(`${at}.products[${j}].signal`, unknownId(ID_KIND.signal, m.signal, signals.keys()));
       else if (s.product === undefined) add(`${at}.products[${j}].signal`, `'${m.signal}' counts no product`);
       checkRange(m.from, m.to, tz, `${at}.products[${j}]`, add);
     });
@@ -173,15 +172,6 @@ export function validatePlant(c: PlantConfig): Problem[] {
 }
 
 type Add = (path: string, message: string) => void;
-
-/** The ids of the signals that measure a carrier, or count a product: what an area's meters or products may name. */
-function idsOf(signals: readonly SignalConfig[], field: 'carrier' | 'product'): string[] {
-  return signals.filter((s) => s[field] !== undefined).map((s) => s.id);
-}
-
-function idsOfKind(c: PlantConfig, kinds: readonly SignalConfig['kind'][]): string[] {
-  return c.signals.filter((s) => kinds.includes(s.kind)).map((s) => s.id);
-}
 
 function uniqueIds(items: readonly { id: string }[], path: string, add: Add): Map<string, number> {
   const seen = new Map<string, number>();
