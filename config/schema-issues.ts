@@ -47,7 +47,7 @@ export function checkSchema<S extends z.ZodType>(schema: S, raw: unknown): Schem
         const options = ((iss as { options?: unknown[] }).options ?? []).map((v) => String(v));
         const given = (iss.input as Record<string, unknown> | undefined)?.[iss.discriminator];
         if (given === undefined)
-          return `缺少字段 missing key '${iss.discriminator}' (可选 one of: ${options.join(' / ')})`;
+          return `缺少字段 missing key '${iss.discriminator}' (可选 expected one of: ${options.join(' / ')})`;
         const hint = typeof given === 'string' ? didYouMean(given, options) : '';
         return `取值无效 invalid value ${shown(given)}${hint} (可选 expected one of: ${options.join(' / ')})`;
       }

@@ -85,7 +85,7 @@ describe('a config with a typo in each of six sections and a misspelt id', () =>
 
   it('a misspelt signal kind or enum value gets a suggestion among the values allowed', () => {
     const problems = problemsOf(
-      'site: { id: S }\nsignals: [{ id: X, kind: countr, unit: kWh }]\n' +
+      'site: { id: S }\nsignals: [{ id: X, kind: countr, unit: kWh }, { id: Y, unit: kWh }]\n' +
         'organisation: { committee: { id: C }, branches: [{ id: B }] }\n' +
         'targets: [{ kpi: k, scope: { type: aera, id: A }, every: month, max: 1 }]\n',
     );
@@ -94,6 +94,9 @@ describe('a config with a typo in each of six sections and a misspelt id', () =>
       /^取值无效 invalid value 'countr' — 是否应为 did you mean 'counter'\?/,
     );
     expect(at('targets[0].scope.type')).toMatch(/'aera' — 是否应为 did you mean 'area'\?/);
+    expect(at('signals[1].kind')).toBe(
+      "缺少字段 missing key 'kind' (可选 expected one of: counter / manual / rate / gauge / state / virtual)",
+    );
   });
 
   it('with a schema problem besides unknown keys, every schema problem is listed at once (references wait)', () => {
