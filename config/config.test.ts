@@ -60,11 +60,21 @@ describe('bad configs: every problem at once, each with its path', () => {
   it('reports references, shares, factor overlaps, teams outside their branch and targets', () => {
     const problems = problemsOf(path.join(here, 'testdata', 'bad-plant.yaml'));
     const at = (p: string) => problems.filter((x) => x.path === p).map((x) => x.message);
-    expect(at('signals[4].carrier')).toEqual(["unknown carrier 'steam'"]);
-    expect(at('signals[5].expression')).toEqual(["unknown signal 'E-9'"]);
-    expect(at('organisation.areas[2].branch')).toEqual(["unknown branch 'B-9'"]);
-    expect(at('organisation.areas[2].meters[0].signal')).toEqual(["unknown signal 'NOPE'"]);
-    expect(at('targets[0].scope.id')).toEqual(["unknown area 'A-9'"]);
+    expect(at('signals[4].carrier')).toEqual([
+      "未知能源介质 unknown carrier 'steam' (已声明 declared: electricity, natural_gas)",
+    ]);
+    expect(at('signals[5].expression')).toEqual([
+      "未知信号 unknown signal 'E-9' — 是否应为 did you mean 'E-1' / 'E-2'?",
+    ]);
+    expect(at('organisation.areas[2].branch')).toEqual([
+      "未知党支部 unknown branch 'B-9' — 是否应为 did you mean 'B-1' / 'B-2'?",
+    ]);
+    expect(at('organisation.areas[2].meters[0].signal')).toEqual([
+      "未知信号 unknown signal 'NOPE' (已声明 declared: E-1, E-2, G-1, P-1, X-1, V-1)",
+    ]);
+    expect(at('targets[0].scope.id')).toEqual([
+      "未知责任区 unknown area 'A-9' — 是否应为 did you mean 'A-1' / 'A-2' / 'A-3'?",
+    ]);
     expect(problems.find((p) => p.path === 'factors[1]')?.message).toMatch(/validity overlaps factors\[0\]/);
     expect(problems.length).toBeGreaterThanOrEqual(6);
   });

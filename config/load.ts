@@ -1,8 +1,9 @@
-/** Reads a plant config: YAML -> zod (defaults, types) -> whole-document checks. */
+/** Reads a plant config: YAML -> zod (defaults, types, unknown keys) -> whole-document checks. */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError, formatPath, type Problem } from './problems.ts';
+import { ConfigError, type Problem } from './problems.ts';
 import { type PlantConfig, PlantConfigSchema } from './schema.ts';
+import { checkSchema, type SchemaCheck, withoutKeys } from './schema-issues.ts';
 import { validatePlant } from './validate.ts';
 
 export interface LoadedConfig {
@@ -37,17 +38,24 @@ export function parsePlantConfig(text: string, file = '<config>'): PlantConfig {
       },
     ]);
   }
-  const parsed = PlantConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message: issue.message,
-    }));
-    throw new ConfigError(file, problems);
+  const checked = checkSchema(PlantConfigSchema, raw);
+  if (checked.ok) {
+    const problems = validatePlant(checked.data);
+    if (problems.length > 0) throw new ConfigError(file, problems);
+    return checked.data;
   }
-  const problems = validatePlant(parsed.data);
-  if (problems.length > 0) throw new ConfigError(file, problems);
-  return parsed.data;
+  throw new ConfigError(file, [...checked.problems, ...referenceProblems(raw, checked)]);
+}
+
+/**
+ * The whole-document checks (references, shares, sources) of a config the schema refused, when its only faults are
+ * unknown keys: with those keys set aside the rest parses, so a misspelt key and a wrong id come out in one run.
+ * With any other schema problem (a wrong type, a missing field) they wait until the schema problems are fixed.
+ */
+function referenceProblems(raw: unknown, checked: Extract<SchemaCheck<unknown>, { ok: false }>): Problem[] {
+  if (checked.otherProblems > 0 || checked.unknownKeys.length === 0) return [];
+  const rest = checkSchema(PlantConfigSchema, withoutKeys(raw, checked.unknownKeys));
+  return rest.ok ? validatePlant(rest.data) : [];
 }
 
 export function loadPlantConfig(file: string): LoadedConfig {

@@ -36,7 +36,7 @@ const Validity = {
 
 export const EmissionScope = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal('none')]);
 
-export const SiteSchema = z.object({
+export const SiteSchema = z.strictObject({
   id: Id.describe('site id, written as the `site` tag of every reading and KPI point'),
   name: Label.optional(),
   timeZone: z
@@ -49,7 +49,7 @@ export const SiteSchema = z.object({
     .describe('grid region that picks regional grid emission factors (northwest, north, east, ..., CN)'),
 });
 
-export const CarrierSchema = z.object({
+export const CarrierSchema = z.strictObject({
   id: Id.describe('carrier id; KPI rows are energy.<id>'),
   name: Label.optional(),
   unit: z.string().min(1).describe("unit the carrier's KPI rows are reported in (kWh, GJ, t, Nm3)"),
@@ -70,7 +70,7 @@ export const CarrierSchema = z.object({
     .describe('region for the factor lookup; absent: site.gridRegion, falling back to CN'),
 });
 
-export const ProductSchema = z.object({
+export const ProductSchema = z.strictObject({
   id: Id.describe('product id; KPI rows are output.<id>'),
   name: Label.optional(),
   unit: z
@@ -79,7 +79,7 @@ export const ProductSchema = z.object({
     .describe('unit output is counted in (t, m3, pieces); intensities are per this unit'),
 });
 
-const ReplacementSchema = z.object({
+const ReplacementSchema = z.strictObject({
   at: DateTimeText.describe('when the meter was swapped'),
   oldFinal: z
     .number()
@@ -118,7 +118,7 @@ const SignalCommon = {
   emissionScope: EmissionScope.optional().describe("overrides the carrier's emission scope for this meter"),
 };
 
-export const CounterSignal = z.object({
+export const CounterSignal = z.strictObject({
   ...SignalCommon,
   kind: z
     .literal('counter')
@@ -128,7 +128,7 @@ export const CounterSignal = z.object({
   replacements: Replacements,
 });
 
-export const ManualSignal = z.object({
+export const ManualSignal = z.strictObject({
   ...SignalCommon,
   kind: z.literal('manual').describe('meter readings taken by hand, interpolated between readings'),
   unit: SignalUnit,
@@ -137,7 +137,7 @@ export const ManualSignal = z.object({
   replacements: Replacements,
 });
 
-export const RateSignal = z.object({
+export const RateSignal = z.strictObject({
   ...SignalCommon,
   kind: z.literal('rate').describe('an instantaneous rate, integrated over time by trapezoid'),
   unit: z.string().min(1).describe('a rate unit such as kW, MW, Nm3/h, t/h'),
@@ -150,13 +150,13 @@ export const RateSignal = z.object({
     ),
 });
 
-export const GaugeSignal = z.object({
+export const GaugeSignal = z.strictObject({
   ...SignalCommon,
   kind: z.literal('gauge').describe('a level or temperature: read, never summed'),
   unit: SignalUnit,
 });
 
-export const StateSignal = z.object({
+export const StateSignal = z.strictObject({
   ...SignalCommon,
   kind: z.literal('state').describe('an equipment state code; each reading holds until the next'),
   unit: z.string().default('code').describe('unit of the state values'),
@@ -167,7 +167,7 @@ export const StateSignal = z.object({
     .describe('a reading holds at most this long, s; absent: until the next reading'),
 });
 
-export const VirtualSignal = z.object({
+export const VirtualSignal = z.strictObject({
   ...SignalCommon,
   kind: z.literal('virtual').describe('a linear combination of other signals, computed, never read'),
   unit: SignalUnit,
@@ -192,7 +192,7 @@ export const SignalSchema = z.discriminatedUnion('kind', [
   VirtualSignal,
 ]);
 
-export const FactorSchema = z.object({
+export const FactorSchema = z.strictObject({
   carrier: Id.describe('the carrier the factor converts (a carriers[].id)'),
   kind: z.enum(['tce', 'co2']).describe('tce: conversion to standard coal; co2: emission factor'),
   value: z.number().nonnegative().describe('the factor, in `unit`'),
@@ -207,12 +207,12 @@ export const FactorSchema = z.object({
 });
 
 const Share = z.number().gt(0).lte(1).default(1).describe('fraction of the meter, 0 < share <= 1');
-const MeterAssignment = z.object({
+const MeterAssignment = z.strictObject({
   signal: Id.describe('the meter (a signals[].id)'),
   share: Share,
   ...Validity,
 });
-const EquipmentAssignment = z.object({
+const EquipmentAssignment = z.strictObject({
   id: Id.describe('the equipment (an equipment[].id)'),
   ...Validity,
 });
@@ -228,14 +228,14 @@ const AssignmentLists = {
   equipment: z.array(EquipmentAssignment).default([]).describe('equipment held, with validity'),
 };
 
-export const AreaSchema = z.object({
+export const AreaSchema = z.strictObject({
   id: Id.describe('responsibility area id'),
   name: Label.optional(),
   branch: Id.describe('the branch the area belongs to (a branches[].id)'),
   ...AssignmentLists,
 });
 
-export const TeamSchema = z.object({
+export const TeamSchema = z.strictObject({
   id: Id.describe('assault team id'),
   name: Label.optional(),
   branch: Id.describe('the branch the team belongs to (a branches[].id)'),
@@ -247,7 +247,7 @@ export const TeamSchema = z.object({
 
 export const StateCategory = z.enum(['running', 'planned_stop', 'unplanned_stop']);
 
-export const EquipmentSchema = z.object({
+export const EquipmentSchema = z.strictObject({
   id: Id.describe('equipment id'),
   name: Label.optional(),
   idealRatePerH: z
@@ -264,17 +264,17 @@ export const EquipmentSchema = z.object({
     .describe('state code -> category, e.g. {"1": running, "0": unplanned_stop, "2": planned_stop}'),
 });
 
-export const OrganisationSchema = z.object({
+export const OrganisationSchema = z.strictObject({
   committee: z
-    .object({ id: Id.describe('committee id'), name: Label.optional() })
+    .strictObject({ id: Id.describe('committee id'), name: Label.optional() })
     .describe('the Party committee (党委): the sum of all branches'),
   generalBranches: z
-    .array(z.object({ id: Id.describe('general branch id'), name: Label.optional() }))
+    .array(z.strictObject({ id: Id.describe('general branch id'), name: Label.optional() }))
     .default([])
     .describe('general branches (党总支), each the sum of its branches'),
   branches: z
     .array(
-      z.object({
+      z.strictObject({
         id: Id.describe('branch id'),
         name: Label.optional(),
         generalBranch: Id.optional().describe('the general branch it belongs to (a generalBranches[].id)'),
@@ -299,10 +299,10 @@ export const ScopeType = z.enum([
   'equipment',
 ]);
 
-export const TargetSchema = z.object({
+export const TargetSchema = z.strictObject({
   kpi: z.string().min(1).describe('the KPI row the target applies to, e.g. intensity.energy'),
   scope: z
-    .object({
+    .strictObject({
       type: ScopeType.describe('the kind of scope'),
       id: Id.describe('the scope id (the site, a branch, an area, ...)'),
     })
@@ -313,10 +313,10 @@ export const TargetSchema = z.object({
   min: z.number().optional().describe("at least, in the KPI's unit"),
 });
 
-export const PlantConfigSchema = z.object({
+export const PlantConfigSchema = z.strictObject({
   site: SiteSchema.describe('the site: id, name, time zone, grid region'),
   completeness: z
-    .object({
+    .strictObject({
       provisionalBelow: z
         .number()
         .min(0)

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { EXIT, PlantkpiError } from './errors.ts';
 
 export const SecretRef = z
-  .object({
+  .strictObject({
     env: z.string().min(1).optional().describe('environment variable holding the secret'),
     file: z
       .string()
@@ -57,7 +57,7 @@ export function resolveSecret(
   }
 }
 
-/** A parsed SecretRef: an object holding only `env` or only `file` (zod strips every other key). */
+/** A parsed SecretRef: an object holding only `env` or only `file` (the schema refuses every other key). */
 function isSecretRef(v: unknown): v is SecretRefT {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const keys = Object.keys(v);

@@ -3,6 +3,7 @@ import { parseTopicTemplate } from '../ingest/mqtt/topic.ts';
 import { rateTimeUnitMs, unitFactor } from '../transforms/units.ts';
 import type { Problem } from './problems.ts';
 import type { PlantConfig } from './schema.ts';
+import { didYouMean, ID_KIND, unknownId } from './suggest.ts';
 
 export function checkSources(c: PlantConfig): Problem[] {
   const problems: Problem[] = [];
@@ -49,13 +50,16 @@ export function checkSources(c: PlantConfig): Problem[] {
           if (!names.includes(u) && !(sub.payload === 'sparkplug' && u === 'metric')) {
             problems.push({
               path: `${at}.signal`,
-              message: `'{${u}}' is not captured by the topic '${sub.topic}'`,
+              message: `'{${u}}' is not captured by the topic '${sub.topic}'${didYouMean(u, names)}`,
             });
           }
         }
         if (used.length === 0) {
           if (!signals.has(sub.signal))
-            problems.push({ path: `${at}.signal`, message: `unknown signal '${sub.signal}'` });
+            problems.push({
+              path: `${at}.signal`,
+              message: unknownId(ID_KIND.signal, sub.signal, signals.keys()),
+            });
           else checkUnit(sub.unit, sub.signal, `${at}.unit`);
         }
       }
@@ -73,7 +77,7 @@ export function checkSources(c: PlantConfig): Problem[] {
       if (!signals.has(item.signal)) {
         problems.push({
           path: `sources.opcua[${i}].items[${j}].signal`,
-          message: `unknown signal '${item.signal}'`,
+          message: unknownId(ID_KIND.signal, item.signal, signals.keys()),
         });
       } else checkUnit(item.unit, item.signal, `sources.opcua[${i}].items[${j}].unit`);
     });

@@ -6,7 +6,8 @@ import { isKnownUnit, rateTimeUnitMs, unitFactor } from '../transforms/units.ts'
 import { parseExpression } from './expression.ts';
 import { buildLibrary, findOverlaps } from './factors/library.ts';
 import type { Problem } from './problems.ts';
-import type { PlantConfig } from './schema.ts';
+import type { PlantConfig, ScopeTypeName } from './schema.ts';
+import { ID_KIND, unknownId } from './suggest.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
 import { checkSources } from './validate-sources.ts';
@@ -44,10 +45,11 @@ export function validatePlant(c: PlantConfig): Problem[] {
     const target = s.carrier !== undefined ? carriers.get(s.carrier) : undefined;
     const prod = s.product !== undefined ? products.get(s.product) : undefined;
     if (s.carrier !== undefined && target === undefined)
-      add(`${at}.carrier`, `unknown carrier '${s.carrier}'`);
-    if (s.product !== undefined && prod === undefined) add(`${at}.product`, `unknown product '${s.product}'`);
+      add(`${at}.carrier`, unknownId(ID_KIND.carrier, s.carrier, carriers.keys()));
+    if (s.product !== undefined && prod === undefined)
+      add(`${at}.product`, unknownId(ID_KIND.product, s.product, products.keys()));
     if (s.equipment !== undefined && !equipment.has(s.equipment)) {
-      add(`${at}.equipment`, `unknown equipment '${s.equipment}'`);
+      add(`${at}.equipment`, unknownId(ID_KIND.equipment, s.equipment, equipment.keys()));
     }
     const measured = c.carriers[target ?? -1]?.unit ?? c.products[prod ?? -1]?.unit;
     if (s.kind === 'counter' || s.kind === 'manual' || s.kind === 'virtual' || s.kind === 'gauge') {
@@ -68,7 +70,8 @@ export function validatePlant(c: PlantConfig): Problem[] {
     if (s.kind === 'virtual') {
       try {
         for (const term of parseExpression(s.expression)) {
-          if (!signals.has(term.signal)) add(`${at}.expression`, `unknown signal '${term.signal}'`);
+          if (!signals.has(term.signal))
+            add(`${at}.expression`, unknownId(ID_KIND.signal, term.signal, signals.keys()));
         }
       } catch (err) {
         add(`${at}.expression`, (err as Error).message);
@@ -82,7 +85,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
     const kindOf = (id: string) => c.signals[signals.get(id) ?? -1]?.kind;
     if (e.stateSignal !== undefined) {
       const k = kindOf(e.stateSignal);
-      if (k === undefined) add(`${at}.stateSignal`, `unknown signal '${e.stateSignal}'`);
+      if (k === undefined) add(`${at}.stateSignal`, unknownId(ID_KIND.signal, e.stateSignal, signals.keys()));
       else if (k !== 'state')
         add(`${at}.stateSignal`, `'${e.stateSignal}' is a ${k} signal, not a state signal`);
       if (Object.keys(e.stateCodes).length === 0)
@@ -92,7 +95,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
       const id = e[field];
       if (id === undefined) continue;
       const k = kindOf(id);
-      if (k === undefined) add(`${at}.${field}`, `unknown signal '${id}'`);
+      if (k === undefined) add(`${at}.${field}`, unknownId(ID_KIND.signal, id, signals.keys()));
       else if (k === 'state' || k === 'gauge')
         add(`${at}.${field}`, `'${id}' is a ${k} signal, not a quantity`);
     }
@@ -103,28 +106,34 @@ export function validatePlant(c: PlantConfig): Problem[] {
 
   c.organisation.branches.forEach((b, i) => {
     if (b.generalBranch !== undefined && !generalBranches.has(b.generalBranch)) {
-      add(`organisation.branches[${i}].generalBranch`, `unknown general branch '${b.generalBranch}'`);
+      add(
+        `organisation.branches[${i}].generalBranch`,
+        unknownId(ID_KIND.general_branch, b.generalBranch, generalBranches.keys()),
+      );
     }
   });
 
   const checkAssignments = (owner: 'areas' | 'teams', index: number) => {
     const o = c.organisation[owner][index]!;
     const at = `organisation.${owner}[${index}]`;
-    if (!branches.has(o.branch)) add(`${at}.branch`, `unknown branch '${o.branch}'`);
+    if (!branches.has(o.branch)) add(`${at}.branch`, unknownId(ID_KIND.branch, o.branch, branches.keys()));
     o.meters.forEach((m, j) => {
       const s = c.signals[signals.get(m.signal) ?? -1];
-      if (s === undefined) add(`${at}.meters[${j}].signal`, `unknown signal '${m.signal}'`);
+      if (s === undefined)
+        add(`${at}.meters[${j}].signal`, unknownId(ID_KIND.signal, m.signal, signals.keys()));
       else if (s.carrier === undefined) add(`${at}.meters[${j}].signal`, `'${m.signal}' measures no carrier`);
       checkRange(m.from, m.to, tz, `${at}.meters[${j}]`, add);
     });
     o.products.forEach((m, j) => {
       const s = c.signals[signals.get(m.signal) ?? -1];
-      if (s === undefined) add(`${at}.products[${j}].signal`, `unknown signal '${m.signal}'`);
+      if (s === undefined)
+        add(`${at}.products[${j}].signal`, unknownId(ID_KIND.signal, m.signal, signals.keys()));
       else if (s.product === undefined) add(`${at}.products[${j}].signal`, `'${m.signal}' counts no product`);
       checkRange(m.from, m.to, tz, `${at}.products[${j}]`, add);
     });
     o.equipment.forEach((e, j) => {
-      if (!equipment.has(e.id)) add(`${at}.equipment[${j}].id`, `unknown equipment '${e.id}'`);
+      if (!equipment.has(e.id))
+        add(`${at}.equipment[${j}].id`, unknownId(ID_KIND.equipment, e.id, equipment.keys()));
       checkRange(e.from, e.to, tz, `${at}.equipment[${j}]`, add);
     });
   };
@@ -141,7 +150,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
   checkFactors(c, add);
   problems.push(...checkSources(c));
 
-  const scopeIds: Record<string, Map<string, number>> = {
+  const scopeIds: Record<ScopeTypeName, Map<string, number>> = {
     site: new Map([[c.site.id, 0]]),
     committee: new Map([[c.organisation.committee.id, 0]]),
     general_branch: generalBranches,
@@ -152,8 +161,9 @@ export function validatePlant(c: PlantConfig): Problem[] {
   };
   c.targets.forEach((t, i) => {
     const at = `targets[${i}]`;
-    if (!scopeIds[t.scope.type]?.has(t.scope.id))
-      add(`${at}.scope.id`, `unknown ${t.scope.type} '${t.scope.id}'`);
+    const ids = scopeIds[t.scope.type];
+    if (ids !== undefined && !ids.has(t.scope.id))
+      add(`${at}.scope.id`, unknownId(ID_KIND[t.scope.type], t.scope.id, ids.keys()));
     if (t.max === undefined && t.min === undefined) add(at, 'a target needs max (at most) or min (at least)');
     if ((t.period === undefined) === (t.every === undefined))
       add(at, 'a target needs exactly one of period or every');
@@ -248,7 +258,14 @@ function checkFactors(c: PlantConfig, add: Add): void {
   for (const [i, f] of c.factors.entries()) {
     const car = c.carriers.find((x) => x.id === f.carrier);
     if (car === undefined) {
-      add(`factors[${i}].carrier`, `unknown carrier '${f.carrier}'`);
+      add(
+        `factors[${i}].carrier`,
+        unknownId(
+          ID_KIND.carrier,
+          f.carrier,
+          c.carriers.map((x) => x.id),
+        ),
+      );
       continue;
     }
     const used =

@@ -1,7 +1,7 @@
 /** Config of the collector process itself: its HTTP endpoints, dead letters, reading window and self-report. */
 import { z } from 'zod';
 
-export const CollectorSchema = z.object({
+export const CollectorSchema = z.strictObject({
   httpPort: z
     .number()
     .int()
@@ -19,7 +19,7 @@ export const CollectorSchema = z.object({
     .default('info')
     .describe('least severe level of the JSON log lines on stderr'),
   readingWindow: z
-    .object({
+    .strictObject({
       maxAgeS: z
         .number()
         .int()

@@ -7,7 +7,7 @@ import { MqttSourceSchema } from './mqtt/schema.ts';
 import { OpcuaSourceSchema } from './opcua/schema.ts';
 
 export const SourcesSchema = z
-  .object({
+  .strictObject({
     mqtt: z.array(MqttSourceSchema).default([]).describe('MQTT brokers, one connection setup each'),
     opcua: z.array(OpcuaSourceSchema).default([]).describe('OPC UA servers, one session each'),
   })

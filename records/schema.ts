@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SecretRef } from '../config/secrets.ts';
 
 export const RecordsSchema = z
-  .object({
+  .strictObject({
     url: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL: postgres://user@host:5432/database')
@@ -23,7 +23,6 @@ export const RecordsSchema = z
         'folder of the embedded records store when no url is given (default DATA/records); one process opens it at a time, the jobs take turns',
       ),
   })
-  .strict()
   .refine((r) => !(r.url !== undefined && r.dir !== undefined), {
     message: 'give records.url (PostgreSQL) or records.dir (embedded), not both',
   })

@@ -22,9 +22,25 @@ describe('plantkpi validate', () => {
     const r = await cli('validate', path.join(ROOT, 'config', 'testdata', 'bad-plant.yaml'));
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/problem\(s\)/);
-    expect(r.err).toContain("signals[4].carrier: unknown carrier 'steam'");
-    expect(r.err).toContain("organisation.areas[2].branch: unknown branch 'B-9'");
-    expect(r.err).toContain("targets[0].scope.id: unknown area 'A-9'");
+    expect(r.err).toContain("signals[4].carrier: 未知能源介质 unknown carrier 'steam'");
+    expect(r.err).toContain("organisation.areas[2].branch: 未知党支部 unknown branch 'B-9'");
+    expect(r.err).toContain("targets[0].scope.id: 未知责任区 unknown area 'A-9'");
+  });
+  it('names every misspelt key and id in one run, each with its path and suggestion, and exits 3', async () => {
+    const r = await cli('validate', path.join(ROOT, 'config', 'testdata', 'typos.yaml'));
+    expect(r.code).toBe(3);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/: 7 problem\(s\)\n/);
+    for (const line of [
+      "completeness.provisonalBelow: 未知字段 unknown key 'provisonalBelow' — 是否应为 did you mean 'provisionalBelow'?",
+      "carriers[0].emmisionScope: 未知字段 unknown key 'emmisionScope' — 是否应为 did you mean 'emissionScope'?",
+      "signals[0].rollovrAt: 未知字段 unknown key 'rollovrAt' — 是否应为 did you mean 'rolloverAt'?",
+      "equipment[0].stateSignl: 未知字段 unknown key 'stateSignl' — 是否应为 did you mean 'stateSignal'?",
+      "organisation.areas[0].meters[0].shares: 未知字段 unknown key 'shares' — 是否应为 did you mean 'share'?",
+      "jobs.hourlyCorn: 未知字段 unknown key 'hourlyCorn' — 是否应为 did you mean 'hourlyCron'?",
+      "targets[0].scope.id: 未知责任区 unknown area 'A-EYL' — 是否应为 did you mean 'A-ELY'?",
+    ])
+      expect(r.err).toContain(`  ${line}\n`);
   });
   it('says when the file cannot be read', async () => {
     const r = await cli('validate', path.join(tmp.dir, 'missing.yaml'));

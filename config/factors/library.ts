@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { type FactorConfig, FactorSchema, type PlantConfig } from '../schema.ts';
 import { parseConfigTime } from '../time.ts';
 
-const BuiltinFile = z.object({
+const BuiltinFile = z.strictObject({
   factors: z.array(FactorSchema),
-  defaultSeries: z.object({ co2: z.record(z.string(), z.string()).default({}) }),
+  defaultSeries: z.strictObject({ co2: z.record(z.string(), z.string()).default({}) }),
 });
 
 export type FactorKind = 'tce' | 'co2';

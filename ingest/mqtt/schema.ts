@@ -11,7 +11,7 @@ export const EdgeFields = {
     .describe("unit of the incoming values, converted to the signal's unit; absent: already in it"),
 };
 
-export const MqttSubscriptionSchema = z.object({
+export const MqttSubscriptionSchema = z.strictObject({
   topic: z
     .string()
     .min(1)
@@ -64,7 +64,7 @@ export const MqttSubscriptionSchema = z.object({
 });
 
 export const MqttSourceSchema = z
-  .object({
+  .strictObject({
     id: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]+$/)
@@ -83,7 +83,7 @@ export const MqttSourceSchema = z
     username: z.string().optional().describe('user name sent to the broker'),
     password: SecretRef.optional().describe('password, from env or file'),
     tls: z
-      .object({
+      .strictObject({
         caFile: z.string().optional().describe("PEM file of the CA that signed the broker's certificate"),
         certFile: z.string().optional().describe('PEM client certificate, for brokers that ask for one'),
         keyFile: z.string().optional().describe("PEM file of the client certificate's key"),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SecretRef } from '../../config/secrets.ts';
 import { EdgeFields } from '../mqtt/schema.ts';
 
-export const OpcuaItemSchema = z.object({
+export const OpcuaItemSchema = z.strictObject({
   signal: z.string().min(1).describe('the signal id the readings are written under'),
   nodeId: z.string().min(1).describe('the variable to monitor, e.g. ns=2;s=Boiler.Gas.Total'),
   samplingIntervalMs: z
@@ -25,7 +25,7 @@ export const OpcuaItemSchema = z.object({
       'report on a change of status and value, or also of the source timestamp (every sample of a counter)',
     ),
   deadband: z
-    .object({
+    .strictObject({
       type: z
         .enum(['absolute', 'percent'])
         .describe("absolute: in the variable's unit; percent: of the variable's EURange"),
@@ -39,7 +39,7 @@ export const OpcuaItemSchema = z.object({
   ...EdgeFields,
 });
 
-export const OpcuaSourceSchema = z.object({
+export const OpcuaSourceSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]+$/)
@@ -58,13 +58,13 @@ export const OpcuaSourceSchema = z.object({
     .describe('security policy of the secure channel'),
   identity: z
     .discriminatedUnion('type', [
-      z.object({ type: z.literal('anonymous').describe('no user') }),
-      z.object({
+      z.strictObject({ type: z.literal('anonymous').describe('no user') }),
+      z.strictObject({
         type: z.literal('username').describe('user name and password'),
         username: z.string().min(1).describe('user name'),
         password: SecretRef.describe('password, from env or file'),
       }),
-      z.object({
+      z.strictObject({
         type: z.literal('certificate').describe('an X.509 user certificate'),
         certFile: z.string().describe('PEM user certificate'),
         keyFile: z.string().describe("PEM file of the certificate's private key"),

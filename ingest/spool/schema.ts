@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 export const SpoolSchema = z
-  .object({
+  .strictObject({
     dir: z.string().default('./spool').describe('folder of the spool segments and its cursor'),
     maxBytes: z
       .number()

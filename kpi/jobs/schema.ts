@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { SecretRef } from '../../config/secrets.ts';
 
 export const JobsSchema = z
-  .object({
+  .strictObject({
     redis: z
-      .object({
+      .strictObject({
         url: z.string().default('redis://127.0.0.1:6379').describe('Redis URL, redis://host:6379/0'),
         password: SecretRef.optional().describe('Redis password, from env or file'),
         requireDurable: z

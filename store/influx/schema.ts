@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { SecretRef } from '../../config/secrets.ts';
 
-export const InfluxSchema = z.object({
+export const InfluxSchema = z.strictObject({
   url: z.string().url().describe('base URL of the server, e.g. http://influxdb:8086'),
   version: z
     .union([z.literal(1), z.literal(2)])
