@@ -4,6 +4,9 @@
  * A period written again replaces its points (same tags and time), never doubles them.
  *   measurement `kpi`  tags: kpi, scope_type, scope_id, period_kind   time: period start
  *   fields: value (float), provisional (bool), unit, period (the label)
+ *   measurement `kpi_target`  same tags and time
+ *   fields: target_max, target_min, actual, margin_pct (see targetMarginPct), unit (the KPI's), status, met (0/1),
+ *   provisional (bool), period
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +15,7 @@ import { pointLine } from '../store/influx/line-protocol.ts';
 import { makeWriteTarget } from '../store/influx/make-target.ts';
 import type { WriteTarget } from '../store/influx/targets.ts';
 import type { StoreConfig } from '../store/open.ts';
-import type { PeriodResult } from './rows.ts';
+import type { PeriodResult, TargetRow } from './rows.ts';
 
 export interface KpiSink {
   write(result: PeriodResult, kind: string): Promise<void>;
@@ -24,10 +27,28 @@ export const TARGET_MEASUREMENT = 'kpi_target';
 export const COMPLETENESS_MEASUREMENT = 'completeness';
 
 /**
- * The period's points: KPI rows (`kpi`), target rows (`kpi_target`: target_max/target_min, actual, status, met 0/1)
- * and completeness per signal (`completeness`: ratio, present, expected), all stamped with the period start.
+ * How far the actual is inside its target, in percent of the target: (max − actual) / max × 100 for an "at most"
+ * target, (actual − min) / min × 100 for an "at least" one, the smaller of the two when both are set. Positive when
+ * met, negative when missed, and comparable across products (a ranking never compares kgce/t of magnesium with
+ * kgce/t of ingots). null without an actual, or against a zero target.
+ */
+export function targetMarginPct(t: Pick<TargetRow, 'actual' | 'target_max' | 'target_min'>): number | null {
+  if (t.actual === null) return null;
+  const margins: number[] = [];
+  if (t.target_max !== undefined && t.target_max !== 0)
+    margins.push(((t.target_max - t.actual) / Math.abs(t.target_max)) * 100);
+  if (t.target_min !== undefined && t.target_min !== 0)
+    margins.push(((t.actual - t.target_min) / Math.abs(t.target_min)) * 100);
+  return margins.length > 0 ? Math.min(...margins) : null;
+}
+
+/**
+ * The period's points: KPI rows (`kpi`), target rows (`kpi_target`: target_max/target_min, actual, margin_pct, the
+ * KPI's unit, status, met 0/1, provisional) and completeness per signal (`completeness`: ratio, present, expected),
+ * all stamped with the period start.
  */
 export function kpiLines(result: PeriodResult, kind: string, site: string): string[] {
+  const unitOf = new Map(result.kpis.map((r) => [`${r.kpi}|${r.scope_type}|${r.scope_id}`, r.unit]));
   const kpis = result.kpis.map((r) =>
     pointLine({
       measurement: KPI_MEASUREMENT,
@@ -44,8 +65,11 @@ export function kpiLines(result: PeriodResult, kind: string, site: string): stri
         ...(t.target_max !== undefined ? { target_max: t.target_max } : {}),
         ...(t.target_min !== undefined ? { target_min: t.target_min } : {}),
         ...(t.actual !== null ? { actual: t.actual } : {}),
+        ...margin(t),
+        ...unit(unitOf.get(`${t.kpi}|${t.scope_type}|${t.scope_id}`)),
         status: t.status,
         met: t.status === 'met' ? 1 : 0,
+        provisional: t.provisional,
         period: t.period,
       },
       timeMs: result.startMs,
@@ -60,6 +84,15 @@ export function kpiLines(result: PeriodResult, kind: string, site: string): stri
     }),
   );
   return [...kpis, ...targets, ...quality];
+}
+
+function margin(t: TargetRow): { margin_pct?: number } {
+  const m = targetMarginPct(t);
+  return m === null ? {} : { margin_pct: m };
+}
+
+function unit(u: string | undefined): { unit?: string } {
+  return u === undefined ? {} : { unit: u };
 }
 
 export class InfluxKpiSink implements KpiSink {
