@@ -3,7 +3,7 @@
  * engine). Each service runs the file's own command, environment and health check on private ports
  * (test/services/stack.ts), started in its depends_on order; the simulator replays 31 days; every replayed reading is
  * counted in InfluxDB; deploy/README.md's backfill runs as the README gives it; every panel of every board returns
- * rows on the board's default range, queried as Grafana's read-only user; a reopened month closes again; and every
+ * rows on its default range (the board's, or a monthly panel's own), queried as Grafana's read-only user; a reopened month closes again; and every
  * plantkpi process exits 0 on SIGTERM.
  */
 import { createHash } from 'node:crypto';
