@@ -1,14 +1,55 @@
 /**
- * The Grafana boards, declared once: `npm run dashboards` writes dashboards/boards/*.json from here, and a test
- * checks the shipped files are current and runs every panel query against a real InfluxDB.
- * Data: measurements `kpi` and `kpi_target` (tags kpi, scope_type, scope_id, period_kind), `completeness`,
- * `reading`, `collector` and `job` (see README). Titles are zh-CN with English beside.
+ * The Grafana boards, declared once for a site: `npm run dashboards` writes dashboards/boards/*.json from here (for
+ * the compose stack's plant, or `--config` another), and a test runs every panel query on its default range
+ * against KPI points written "as of now".
+ * Data: measurements `kpi` and `kpi_target` (tags kpi, scope_type, scope_id, period_kind; points stamped at the
+ * period's start), `completeness`, `reading`, `collector` and `job` (see README). Titles are zh-CN with English beside.
  */
+import type { PlantConfig } from '../config/schema.ts';
+import { kpiLabel } from '../kpi/rows.ts';
+
+/** What the boards need to know of a site (boardSite reads it from the plant config). */
+export interface BoardSite {
+  /** IANA zone: days are grouped on its midnights (InfluxQL tz()) and the boards' clock and date math use it */
+  timeZone: string;
+  /** carriers with their unit and name: one daily panel per carrier, so kWh and Nm3 never share an axis */
+  carriers: readonly { id: string; name?: string | undefined; unit: string }[];
+  /** the unit every product's output is counted in, when they share one (intensities are kgce/<unit>) */
+  outputUnit: string | undefined;
+  /** the unit equipment output is counted in, when every producing machine shares one (kWh/<unit>) */
+  producedUnit: string | undefined;
+}
+
+export interface QueryDef {
+  /** InfluxQL with Grafana's `$timeFilter`, `$__interval` and the board's variables */
+  query: string;
+  /**
+   * the unit of the values it returns: a KPI unit as the sink writes it (kWh, tce, kgce/t, 1, h, %), shown as
+   * kpi/present.ts says; `ops:<grafana unit>` for the pipeline's own counters (ops:short, ops:bytes, ops:ms)
+   */
+  unit: string;
+  /** the table column (alias) the unit applies to, when a table shows several units */
+  column?: string;
+  /** units of further columns of the same query (a target's actual and bounds: `ops:none`, their unit beside) */
+  columnUnits?: Record<string, string>;
+  /** these are the provisional points of the query before: drawn as marks over its line */
+  provisional?: boolean;
+  /** Grafana's series alias ($tag_kpi) */
+  alias?: string;
+}
+
 export interface PanelDef {
   title: string;
-  type: 'timeseries' | 'barchart' | 'table' | 'stat' | 'bargauge';
-  query: string;
-  unit?: string;
+  type: 'timeseries' | 'table' | 'stat' | 'bargauge';
+  /** 'day': daily points on the board's range; 'month': monthly points on MONTH_RANGE; 'live': the board's range */
+  period: 'day' | 'month' | 'live';
+  queries: QueryDef[];
+  /** one panel per value of this variable (each with its own axis) */
+  repeat?: string;
+  /** a table of several queries merged into one row per scope */
+  merge?: boolean;
+  /** bars sorted by this column, largest first (a ranking) */
+  rankBy?: string;
 }
 
 export interface BoardDef {
@@ -19,224 +60,414 @@ export interface BoardDef {
   panels: PanelDef[];
 }
 
+/** The boards' default range: the last 30 days, for the daily panels and the pipeline's own counters. */
+export const BOARD_RANGE = { from: 'now-30d', to: 'now' } as const;
+/**
+ * The monthly panels' range (a panel relative time): from the start of the month twelve months back to now, so the
+ * last closed month (stamped at its start, up to 62 days back) and the eleven before it are always in, January
+ * included; the month still running has no points yet (the month job runs once it has closed).
+ */
+export const MONTH_RANGE = 'now-12M/M';
+
+/** The site as the boards see it, from a parsed plant config. */
+export function boardSite(config: PlantConfig): BoardSite {
+  const one = (units: string[]) => (new Set(units).size === 1 ? units[0] : undefined);
+  const signalUnit = new Map(config.signals.map((s) => [s.id, 'unit' in s ? s.unit : undefined]));
+  return {
+    timeZone: config.site.timeZone,
+    carriers: config.carriers.map((c) => ({ id: c.id, name: c.name, unit: c.unit })),
+    outputUnit: one(config.products.map((p) => p.unit)),
+    producedUnit: one(
+      config.equipment.flatMap((e) => {
+        const u = e.producedSignal ? signalUnit.get(e.producedSignal) : undefined;
+        return u === undefined ? [] : [u];
+      }),
+    ),
+  };
+}
+
 const day = `"period_kind" = 'day' AND $timeFilter`;
 const month = `"period_kind" = 'month' AND $timeFilter`;
+const PROVISIONAL = `"provisional" = true`;
 
-export const BOARDS: BoardDef[] = [
-  {
-    uid: 'plantkpi-energy',
-    title: '能耗总览 Energy overview',
-    tags: ['plantkpi', 'energy'],
-    panels: [
-      {
-        title: '各能源品种消耗 Energy per carrier (daily)',
-        type: 'timeseries',
-        query: `SELECT sum("value") FROM "kpi" WHERE "scope_type" = 'site' AND "kpi" =~ /^energy\\./ AND "kpi" != 'energy.total' AND "kpi" != 'energy.specific' AND ${day} GROUP BY time(1d), "kpi" fill(none)`,
-      },
-      {
-        title: '综合能耗 Comprehensive energy, tce (daily)',
-        type: 'timeseries',
-        unit: 'tce',
-        query: `SELECT sum("value") FROM "kpi" WHERE "scope_type" = 'site' AND "kpi" = 'energy.total' AND ${day} GROUP BY time(1d) fill(none)`,
-      },
-      {
-        title: '单位产品综合能耗趋势 Energy intensity trend, kgce per unit (daily)',
-        type: 'timeseries',
-        query: `SELECT mean("value") FROM "kpi" WHERE "scope_type" = 'area' AND "kpi" = 'intensity.energy' AND ${day} GROUP BY time(1d), "scope_id" fill(none)`,
-      },
-      {
-        title: '能耗大户 Top consumers, tce',
-        type: 'bargauge',
-        unit: 'tce',
-        query: `SELECT sum("value") FROM "kpi" WHERE "scope_type" = 'area' AND "kpi" = 'energy.total' AND ${day} GROUP BY "scope_id"`,
-      },
-    ],
-  },
-  {
-    uid: 'plantkpi-carbon',
-    title: '碳排放 Carbon',
-    tags: ['plantkpi', 'carbon'],
-    panels: [
-      {
-        title: '范围一与范围二排放 CO2 scope 1 and scope 2, tCO2 (daily)',
-        type: 'timeseries',
-        unit: 'tCO2',
-        query: `SELECT sum("value") FROM "kpi" WHERE "scope_type" = 'site' AND "kpi" =~ /^emissions\\.co2\\.scope/ AND ${day} GROUP BY time(1d), "kpi" fill(none)`,
-      },
-      {
-        title: '碳排放强度 Carbon intensity, tCO2 per unit (monthly)',
-        type: 'table',
-        query: `SELECT last("value") AS "intensity" FROM "kpi" WHERE "kpi" = 'intensity.carbon' AND ${month} GROUP BY "scope_type", "scope_id"`,
-      },
-      {
-        title: '强度与目标 Intensity against target',
-        type: 'table',
-        query: `SELECT last("actual") AS "actual", last("target_max") AS "at most", last("target_min") AS "at least", last("status") AS "status" FROM "kpi_target" WHERE "kpi" =~ /^intensity\\./ AND ${month} GROUP BY "scope_type", "scope_id", "kpi"`,
-      },
-    ],
-  },
-  {
-    uid: 'plantkpi-equipment',
-    title: '设备效率 Equipment efficiency',
-    tags: ['plantkpi', 'oee'],
-    panels: [
-      {
-        title: '设备综合效率 OEE (daily)',
-        type: 'timeseries',
-        unit: 'percentunit',
-        query: `SELECT mean("value") FROM "kpi" WHERE "scope_type" = 'equipment' AND "kpi" = 'oee' AND ${day} GROUP BY time(1d), "scope_id" fill(none)`,
-      },
-      {
-        title: '开动率、性能与合格品率 Availability, performance, quality (monthly)',
-        type: 'table',
-        query: `SELECT last("value") FROM "kpi" WHERE "scope_type" = 'equipment' AND "kpi" =~ /^oee/ AND ${month} GROUP BY "scope_id", "kpi"`,
-      },
-      {
-        title: '单位产品电耗 Specific energy, kWh per unit (monthly)',
-        type: 'table',
-        query: `SELECT last("value") FROM "kpi" WHERE "scope_type" = 'equipment' AND "kpi" =~ /^(energy\\.specific|oee)$/ AND ${month} GROUP BY "scope_id", "kpi"`,
-      },
-    ],
-  },
-  {
-    uid: 'plantkpi-branches',
-    title: '党支部与党员责任区 Branches and responsibility areas',
-    tags: ['plantkpi', 'party'],
-    variables: [
-      {
-        name: 'branch',
-        label: '党支部 Branch',
-        query: `SHOW TAG VALUES FROM "kpi" WITH KEY = "scope_id" WHERE "scope_type" = 'branch'`,
-      },
-      {
-        name: 'area',
-        label: '责任区 Area',
-        query: `SHOW TAG VALUES FROM "kpi" WITH KEY = "scope_id" WHERE "scope_type" = 'area'`,
-      },
-    ],
-    panels: [
-      {
-        title: '支部综合能耗 Branch comprehensive energy, tce (daily)',
-        type: 'timeseries',
-        query: `SELECT sum("value") FROM "kpi" WHERE "scope_type" = 'branch' AND "scope_id" =~ /^$branch$/ AND "kpi" = 'energy.total' AND ${day} GROUP BY time(1d), "scope_id" fill(none)`,
-      },
-      {
-        title: '责任区单位产品能耗 Area energy intensity (daily)',
-        type: 'timeseries',
-        query: `SELECT mean("value") FROM "kpi" WHERE "scope_type" = 'area' AND "scope_id" =~ /^$area$/ AND "kpi" = 'intensity.energy' AND ${day} GROUP BY time(1d), "scope_id" fill(none)`,
-      },
-      {
-        title: '目标达成 Target attainment (monthly)',
-        type: 'table',
-        query: `SELECT last("actual") AS "actual", last("target_max") AS "at most", last("status") AS "status" FROM "kpi_target" WHERE "scope_type" =~ /^(branch|area)$/ AND ${month} GROUP BY "scope_type", "scope_id", "kpi"`,
-      },
-      {
-        title: '责任区排名 Area ranking by energy intensity (monthly)',
-        type: 'bargauge',
-        query: `SELECT last("value") FROM "kpi" WHERE "scope_type" = 'area' AND "kpi" = 'intensity.energy' AND ${month} GROUP BY "scope_id"`,
-      },
-    ],
-  },
-  {
-    uid: 'plantkpi-teams',
-    title: '党员突击队 Assault teams',
-    tags: ['plantkpi', 'party'],
-    panels: [
-      {
-        title: '突击队能耗与产量 Team energy and output (monthly)',
-        type: 'table',
-        query: `SELECT last("value") FROM "kpi" WHERE "scope_type" = 'team' AND ("kpi" = 'energy.total' OR "kpi" =~ /^output\\./ OR "kpi" = 'intensity.energy') AND ${month} GROUP BY "scope_id", "kpi"`,
-      },
-      {
-        title: '突击队强度趋势 Team energy intensity (daily)',
-        type: 'timeseries',
-        query: `SELECT mean("value") FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" = 'intensity.energy' AND ${day} GROUP BY time(1d), "scope_id" fill(none)`,
-      },
-      {
-        title: '突击队目标 Team results against target',
-        type: 'table',
-        query: `SELECT last("value") FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" =~ /^(intensity|emissions)\\./ AND ${month} GROUP BY "scope_id", "kpi"`,
-      },
-    ],
-  },
-  {
-    uid: 'plantkpi-pipeline',
-    title: '数据管道健康 Pipeline health',
-    tags: ['plantkpi', 'ops'],
-    panels: [
-      {
-        title: '读数 Readings stored per interval',
-        type: 'timeseries',
-        query: `SELECT count("value") FROM "reading" WHERE $timeFilter GROUP BY time($__interval) fill(none)`,
-      },
-      {
-        title: '缓存 Spool bytes and age (s)',
-        type: 'timeseries',
-        query: `SELECT last("spool_bytes") AS "bytes", last("spool_age_s") AS "age s" FROM "collector" WHERE $timeFilter GROUP BY time($__interval) fill(none)`,
-      },
-      {
-        title: '死信与重试 Dead letters and retries',
-        type: 'stat',
-        query: `SELECT last("dead_lettered") AS "dead letters", last("retries") AS "retries", last("reconnects") AS "reconnects" FROM "collector" WHERE $timeFilter`,
-      },
-      {
-        title: '作业结果 Job outcomes',
-        type: 'table',
-        query: `SELECT count("duration_ms") AS "jobs", mean("duration_ms") AS "mean ms" FROM "job" WHERE $timeFilter GROUP BY "status", "kind"`,
-      },
-      {
-        title: '数据完整率 Completeness per meter (daily)',
-        type: 'timeseries',
-        unit: 'percentunit',
-        query: `SELECT min("ratio") FROM "completeness" WHERE ${day} GROUP BY time(1d), "signal" fill(none)`,
-      },
-    ],
-  },
-];
-
-/** A Grafana dashboard (schema 39) for a board: InfluxQL targets on the provisioned data source. */
-export function grafanaJson(b: BoardDef): Record<string, unknown> {
-  const ds = { type: 'influxdb', uid: 'plantkpi-influxdb' };
-  return {
-    uid: b.uid,
-    title: b.title,
-    tags: b.tags,
-    timezone: 'Asia/Shanghai',
-    schemaVersion: 39,
-    version: 1,
-    editable: true,
-    // monthly points are stamped at the month's start: a default range shorter than 62 days leaves every monthly
-    // panel empty for most of the month (now-30d reached the last closed month on its first day or two only)
-    time: { from: 'now-90d', to: 'now' },
-    templating: {
-      list: (b.variables ?? []).map((v) => ({
-        name: v.name,
-        label: v.label,
-        type: 'query',
-        datasource: ds,
-        query: v.query,
-        refresh: 1,
-        includeAll: true,
-        multi: true,
-        allValue: '.*',
-      })),
+/** A daily series and its provisional points (the same query on the provisional rows only). */
+function daily(select: string, where: string, groupBy: string, tz: string, unit: string, alias?: string) {
+  const group = `GROUP BY time(1d)${groupBy ? `, ${groupBy}` : ''} fill(none)${tz}`;
+  const a = alias ? { alias } : {};
+  return [
+    { query: `${select} FROM "kpi" WHERE ${where} AND ${day} ${group}`, unit, ...a },
+    {
+      query: `${select} FROM "kpi" WHERE ${where} AND ${PROVISIONAL} AND ${day} ${group}`,
+      unit,
+      provisional: true,
+      alias: `暂定 provisional${alias ? ` ${alias}` : ''}`,
     },
-    panels: b.panels.map((p, i) => ({
-      id: i + 1,
-      title: p.title,
-      type: p.type,
-      datasource: ds,
-      gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
-      fieldConfig: { defaults: { ...(p.unit ? { unit: p.unit } : {}) }, overrides: [] },
-      targets: [
+  ];
+}
+
+/** The last closed month of a KPI per scope: value, unit, provisional flag and month label as table columns. */
+function monthTable(where: string, groupBy: string, unit: string, column: string): QueryDef {
+  return {
+    query: `SELECT last("value") AS "${column}", "unit" AS "单位 unit", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi" WHERE ${where} AND ${month} GROUP BY ${groupBy}`,
+    unit,
+    column,
+  };
+}
+
+/** Target rows of the last closed month, led by the margin to target (percent: comparable across products). */
+function targetTable(where: string): QueryDef {
+  return {
+    query: `SELECT last("margin_pct") AS "余量 margin %", "actual" AS "实际 actual", "target_max" AS "上限 at most", "target_min" AS "下限 at least", "unit" AS "单位 unit", "status" AS "状态 status", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi_target" WHERE ${where} AND ${month} GROUP BY "scope_type", "scope_id", "kpi"`,
+    unit: '%',
+    column: '余量 margin %',
+    // actual and bounds are in the KPI's own unit, which may differ from row to row: shown as numbers, unit beside
+    columnUnits: { '实际 actual': 'ops:none', '上限 at most': 'ops:none', '下限 at least': 'ops:none' },
+  };
+}
+
+/** The six boards of a site. */
+export function boards(site: BoardSite): BoardDef[] {
+  const tz = ` tz('${site.timeZone}')`;
+  const out = site.outputUnit ?? 'unit';
+  const intensity = `kgce/${out}`;
+  const carrierNames = new Map(site.carriers.flatMap((c) => (c.name ? [[c.id, c.name] as const] : [])));
+  const site_ = `"scope_type" = 'site'`;
+  return [
+    {
+      uid: 'plantkpi-energy',
+      title: '能耗总览 Energy overview',
+      tags: ['plantkpi', 'energy'],
+      panels: [
+        ...site.carriers.map(
+          (c): PanelDef => ({
+            title: `${kpiLabel(`energy.${c.id}`, carrierNames)}, ${c.unit} (daily)`,
+            type: 'timeseries',
+            period: 'day',
+            queries: daily('SELECT sum("value")', `${site_} AND "kpi" = 'energy.${c.id}'`, '', tz, c.unit),
+          }),
+        ),
         {
-          refId: 'A',
-          datasource: ds,
-          rawQuery: true,
-          resultFormat: p.type === 'table' ? 'table' : 'time_series',
-          query: p.query,
+          title: '综合能耗 Comprehensive energy, tce (daily)',
+          type: 'timeseries',
+          period: 'day',
+          queries: daily('SELECT sum("value")', `${site_} AND "kpi" = 'energy.total'`, '', tz, 'tce'),
+        },
+        {
+          title: '能耗大户 Top consumers, tce (sum of the days shown)',
+          type: 'bargauge',
+          period: 'day',
+          queries: [
+            {
+              query: `SELECT sum("value") AS "tce" FROM "kpi" WHERE "scope_type" = 'area' AND "kpi" = 'energy.total' AND ${day} GROUP BY "scope_id"`,
+              unit: 'tce',
+              column: 'tce',
+            },
+          ],
+          rankBy: 'tce',
         },
       ],
-    })),
-  };
+    },
+    {
+      uid: 'plantkpi-carbon',
+      title: '碳排放 Carbon',
+      tags: ['plantkpi', 'carbon'],
+      panels: [
+        {
+          title: '范围一与范围二排放 CO2 scope 1 and scope 2, tCO2 (daily)',
+          type: 'timeseries',
+          period: 'day',
+          queries: daily(
+            'SELECT sum("value")',
+            `${site_} AND "kpi" =~ /^emissions\\.co2\\.scope[12]$/`,
+            '"kpi"',
+            tz,
+            'tCO2',
+            '$tag_kpi',
+          ),
+        },
+        {
+          title: `碳排放强度 Carbon intensity, tCO2/${out} (last closed month)`,
+          type: 'table',
+          period: 'month',
+          queries: [
+            monthTable(
+              `"kpi" = 'intensity.carbon'`,
+              '"scope_type", "scope_id"',
+              `tCO2/${out}`,
+              '强度 intensity',
+            ),
+          ],
+        },
+        {
+          title: '强度与目标 Intensities against target, margin % (last closed month)',
+          type: 'table',
+          period: 'month',
+          queries: [targetTable(`"kpi" =~ /^intensity\\./`)],
+        },
+      ],
+    },
+    {
+      uid: 'plantkpi-equipment',
+      title: '设备效率 Equipment efficiency',
+      tags: ['plantkpi', 'oee'],
+      panels: [
+        {
+          title: '设备综合效率 OEE (daily)',
+          type: 'timeseries',
+          period: 'day',
+          queries: daily(
+            'SELECT mean("value")',
+            `"scope_type" = 'equipment' AND "kpi" = 'oee'`,
+            '"scope_id"',
+            tz,
+            '1',
+            '$tag_scope_id',
+          ),
+        },
+        {
+          title: 'OEE 损失时间 OEE losses, h (daily, all equipment)',
+          type: 'timeseries',
+          period: 'day',
+          queries: daily(
+            'SELECT sum("value")',
+            `"scope_type" = 'equipment' AND "kpi" =~ /^oee\\.loss\\./`,
+            '"kpi"',
+            tz,
+            'h',
+            '$tag_kpi',
+          ),
+        },
+        {
+          title: '开动率、性能与合格品率 OEE, availability, performance, quality (last closed month)',
+          type: 'table',
+          period: 'month',
+          queries: [
+            monthTable(
+              `"scope_type" = 'equipment' AND "kpi" =~ /^oee(\\.availability|\\.performance|\\.quality)?$/`,
+              '"scope_id", "kpi"',
+              '1',
+              '比率 ratio',
+            ),
+          ],
+        },
+        {
+          title: '损失时间 Availability, performance and quality losses, h (last closed month)',
+          type: 'table',
+          period: 'month',
+          queries: [
+            monthTable(
+              `"scope_type" = 'equipment' AND "kpi" =~ /^oee\\.loss\\./`,
+              '"scope_id", "kpi"',
+              'h',
+              '损失 loss h',
+            ),
+          ],
+        },
+        {
+          title: `单位产品电耗 Specific energy, kWh/${site.producedUnit ?? 'unit'} (last closed month)`,
+          type: 'table',
+          period: 'month',
+          queries: [
+            monthTable(
+              `"scope_type" = 'equipment' AND "kpi" = 'energy.specific'`,
+              '"scope_id"',
+              `kWh/${site.producedUnit ?? 'unit'}`,
+              '电耗 specific energy',
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      uid: 'plantkpi-branches',
+      title: '党支部与党员责任区 Branches and responsibility areas',
+      tags: ['plantkpi', 'party'],
+      variables: [
+        {
+          name: 'branch',
+          label: '党支部 Branch',
+          query: `SHOW TAG VALUES FROM "kpi" WITH KEY = "scope_id" WHERE "scope_type" = 'branch'`,
+        },
+        {
+          name: 'area',
+          label: '责任区 Area',
+          query: `SHOW TAG VALUES FROM "kpi" WITH KEY = "scope_id" WHERE "scope_type" = 'area'`,
+        },
+      ],
+      panels: [
+        {
+          title: '支部综合能耗 Branch comprehensive energy, tce (daily)',
+          type: 'timeseries',
+          period: 'day',
+          queries: daily(
+            'SELECT sum("value")',
+            `"scope_type" = 'branch' AND "scope_id" =~ /^$branch$/ AND "kpi" = 'energy.total'`,
+            '"scope_id"',
+            tz,
+            'tce',
+            '$tag_scope_id',
+          ),
+        },
+        {
+          title: `责任区单位产品能耗 $area energy intensity, ${intensity} (daily)`,
+          type: 'timeseries',
+          period: 'day',
+          repeat: 'area',
+          queries: daily(
+            'SELECT mean("value")',
+            `"scope_type" = 'area' AND "scope_id" =~ /^$area$/ AND "kpi" = 'intensity.energy'`,
+            '"scope_id"',
+            tz,
+            intensity,
+            '$tag_scope_id',
+          ),
+        },
+        {
+          title: '目标达成 Branch and area targets, margin % (last closed month)',
+          type: 'table',
+          period: 'month',
+          queries: [targetTable(`"scope_type" =~ /^(branch|area)$/`)],
+        },
+        {
+          title: '责任区排名 Area ranking by margin to the energy intensity target, % (last closed month)',
+          type: 'bargauge',
+          period: 'month',
+          queries: [
+            {
+              query: `SELECT last("margin_pct") AS "余量 margin %" FROM "kpi_target" WHERE "scope_type" = 'area' AND "kpi" = 'intensity.energy' AND ${month} GROUP BY "scope_id"`,
+              unit: '%',
+              column: '余量 margin %',
+            },
+          ],
+          rankBy: '余量 margin %',
+        },
+      ],
+    },
+    {
+      uid: 'plantkpi-teams',
+      title: '党员突击队 Assault teams',
+      tags: ['plantkpi', 'party'],
+      variables: [
+        {
+          name: 'team',
+          label: '突击队 Team',
+          query: `SHOW TAG VALUES FROM "kpi" WITH KEY = "scope_id" WHERE "scope_type" = 'team'`,
+        },
+      ],
+      panels: [
+        {
+          title: '突击队能耗与产量 Team energy, output and intensity (last closed month)',
+          type: 'table',
+          period: 'month',
+          merge: true,
+          queries: [
+            {
+              query: `SELECT last("value") AS "综合能耗 energy tce", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" = 'energy.total' AND ${month} GROUP BY "scope_id"`,
+              unit: 'tce',
+              column: '综合能耗 energy tce',
+            },
+            {
+              query: `SELECT last("value") AS "产量 output ${out}" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" =~ /^output\\./ AND ${month} GROUP BY "scope_id"`,
+              unit: out,
+              column: `产量 output ${out}`,
+            },
+            {
+              query: `SELECT last("value") AS "单位产品能耗 intensity ${intensity}" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" = 'intensity.energy' AND ${month} GROUP BY "scope_id"`,
+              unit: intensity,
+              column: `单位产品能耗 intensity ${intensity}`,
+            },
+          ],
+        },
+        {
+          title: `突击队强度趋势 $team energy intensity, ${intensity} (daily)`,
+          type: 'timeseries',
+          period: 'day',
+          repeat: 'team',
+          queries: daily(
+            'SELECT mean("value")',
+            `"scope_type" = 'team' AND "scope_id" =~ /^$team$/ AND "kpi" = 'intensity.energy'`,
+            '"scope_id"',
+            tz,
+            intensity,
+            '$tag_scope_id',
+          ),
+        },
+        {
+          title: '突击队目标 Team results against target, margin % (last closed month)',
+          type: 'table',
+          period: 'month',
+          queries: [targetTable(`"scope_type" = 'team'`)],
+        },
+      ],
+    },
+    {
+      uid: 'plantkpi-pipeline',
+      title: '数据管道健康 Pipeline health',
+      tags: ['plantkpi', 'ops'],
+      panels: [
+        {
+          title: '读数 Readings stored per interval',
+          type: 'timeseries',
+          period: 'live',
+          queries: [
+            {
+              query: `SELECT count("value") FROM "reading" WHERE $timeFilter GROUP BY time($__interval) fill(none)${tz}`,
+              unit: 'ops:short',
+            },
+          ],
+        },
+        {
+          title: '缓存 Spool bytes and age',
+          type: 'timeseries',
+          period: 'live',
+          queries: [
+            {
+              query: `SELECT last("spool_bytes") AS "bytes" FROM "collector" WHERE $timeFilter GROUP BY time($__interval) fill(none)${tz}`,
+              unit: 'ops:bytes',
+            },
+            {
+              query: `SELECT last("spool_age_s") AS "age" FROM "collector" WHERE $timeFilter GROUP BY time($__interval) fill(none)${tz}`,
+              unit: 'ops:s',
+            },
+          ],
+        },
+        {
+          title: '死信与重试 Dead letters and retries',
+          type: 'stat',
+          period: 'live',
+          queries: [
+            {
+              query: `SELECT last("dead_lettered") AS "dead letters", last("retries") AS "retries", last("reconnects") AS "reconnects" FROM "collector" WHERE $timeFilter`,
+              unit: 'ops:short',
+            },
+          ],
+        },
+        {
+          title: '作业结果 Job outcomes',
+          type: 'table',
+          period: 'live',
+          queries: [
+            {
+              query: `SELECT count("duration_ms") AS "jobs", mean("duration_ms") AS "mean ms" FROM "job" WHERE $timeFilter GROUP BY "status", "kind"`,
+              unit: 'ops:short',
+              column: 'jobs',
+              columnUnits: { 'mean ms': 'ops:ms' },
+            },
+          ],
+        },
+        {
+          title: '数据完整率 Completeness per meter (daily)',
+          type: 'timeseries',
+          period: 'day',
+          queries: [
+            {
+              query: `SELECT min("ratio") FROM "completeness" WHERE ${day} GROUP BY time(1d), "signal" fill(none)${tz}`,
+              unit: '1',
+              alias: '$tag_signal',
+            },
+          ],
+        },
+      ],
+    },
+  ];
 }

@@ -87,6 +87,12 @@ describe('KPI engine', () => {
     expect(v('oee.quality', 'equipment', 'EQ')?.value).toBe(1);
     expect(v('energy.specific', 'equipment', 'EQ')).toMatchObject({ value: 240 / 27, unit: 'kWh/t' });
   });
+  it('OEE losses in hours: 6 h stopped, 4.5 h slow (18 h run for 13.5 h of ideal output), none to quality', () => {
+    expect(v('oee.loss.availability', 'equipment', 'EQ')).toMatchObject({ unit: 'h', provisional: false });
+    expect(v('oee.loss.availability', 'equipment', 'EQ')?.value).toBeCloseTo(6, 12);
+    expect(v('oee.loss.performance', 'equipment', 'EQ')?.value).toBeCloseTo(4.5, 12);
+    expect(v('oee.loss.quality', 'equipment', 'EQ')?.value).toBe(0);
+  });
   it('targets: at least and at most', () => {
     expect(res.targets).toEqual([
       expect.objectContaining({

@@ -94,6 +94,9 @@ export function computeFromAmounts(
       row('oee.availability', r.oee.availability, '1');
       row('oee.performance', r.oee.performance, '1');
       row('oee.quality', r.oee.quality, '1');
+      row('oee.loss.availability', r.oee.lossH.availability, 'h');
+      row('oee.loss.performance', r.oee.lossH.performance, 'h');
+      row('oee.loss.quality', r.oee.lossH.quality, 'h');
     }
     if (r.specificEnergy) row('energy.specific', r.specificEnergy.value, r.specificEnergy.unit);
   }

@@ -1,4 +1,8 @@
-/** Pure: OEE per ISO 22400-2 and specific energy for one piece of equipment over one period. */
+/**
+ * Pure: OEE per ISO 22400-2, the hours it lost, and specific energy for one piece of equipment over one period.
+ * The losses split the planned busy time: planned busy = ideal time of the good output + availability loss
+ * + performance loss + quality loss, so OEE = ideal time of the good output / planned busy time.
+ */
 import type { Series } from '../store/port.ts';
 import { stateDurations } from '../transforms/state.ts';
 import { dimensionOf, unitFactor } from '../transforms/units.ts';
@@ -19,9 +23,26 @@ export interface OeeParts {
   idealMs: number;
 }
 
+/** The planned busy time OEE lost, in hours (ISO 22400-2's three losses). */
+export interface OeeLossH {
+  /** planned busy time not run: unplanned stops (planned busy - run time) */
+  availability: number;
+  /** run time not turned into output at the ideal rate (run time - ideal time); negative above the ideal rate */
+  performance: number;
+  /** ideal time of the output that was not good ((produced - good) / ideal rate) */
+  quality: number;
+}
+
 export interface EquipmentResult {
   id: string;
-  oee?: { availability: number; performance: number; quality: number; oee: number; parts: OeeParts };
+  oee?: {
+    availability: number;
+    performance: number;
+    quality: number;
+    oee: number;
+    parts: OeeParts;
+    lossH: OeeLossH;
+  };
   specificEnergy?: { value: number; unit: string };
   signals: string[];
   notes: string[];
@@ -75,7 +96,14 @@ export function equipmentResult(
       const availability = parts.runMs / parts.plannedBusyMs;
       const performance = parts.idealMs / parts.runMs;
       const quality = parts.good / parts.produced;
-      result.oee = { availability, performance, quality, oee: availability * performance * quality, parts };
+      result.oee = {
+        availability,
+        performance,
+        quality,
+        oee: availability * performance * quality,
+        parts,
+        lossH: oeeLossH(parts),
+      };
     }
   }
   if (produced !== undefined && produced > 0) {
@@ -95,4 +123,14 @@ export function equipmentResult(
     }
   }
   return result;
+}
+
+/** The three losses in hours; they add up to the planned busy time minus the ideal time of the good output. */
+export function oeeLossH(p: OeeParts): OeeLossH {
+  const goodIdealMs = p.produced > 0 ? p.idealMs * (p.good / p.produced) : 0;
+  return {
+    availability: (p.plannedBusyMs - p.runMs) / 3_600_000,
+    performance: (p.runMs - p.idealMs) / 3_600_000,
+    quality: (p.idealMs - goodIdealMs) / 3_600_000,
+  };
 }

@@ -122,6 +122,9 @@ export function kpiLabel(kpi: string, names?: LabelNames): string {
     'oee.availability': '时间开动率 Availability',
     'oee.performance': '性能开动率 Performance',
     'oee.quality': '合格品率 Quality',
+    'oee.loss.availability': '停机损失 Availability loss',
+    'oee.loss.performance': '速度损失 Performance loss',
+    'oee.loss.quality': '质量损失 Quality loss',
   };
   if (fixed[kpi]) return fixed[kpi];
   if (kpi.startsWith('energy.')) return `能耗 Energy: ${names?.get(kpi.slice(7)) ?? kpi.slice(7)}`;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InfluxSchema } from '../store/influx/schema.ts';
 import { tempDir } from '../test/helpers.ts';
 import type { PeriodResult } from './rows.ts';
-import { FileKpiSink, InfluxKpiSink, openSink } from './sink.ts';
+import { FileKpiSink, InfluxKpiSink, kpiLines, openSink } from './sink.ts';
 
 const tmp = tempDir('plantkpi-sink-');
 afterAll(() => tmp.cleanup());
@@ -30,5 +30,55 @@ describe('openSink', () => {
   it('with influx: InfluxDB', () => {
     const influx = InfluxSchema.parse({ url: 'http://127.0.0.1:1' });
     expect(openSink({ site: { id: 'S' }, influx }, tmp.dir)).toBeInstanceOf(InfluxKpiSink);
+  });
+});
+
+describe('kpiLines', () => {
+  it("a target point carries margin_pct, the KPI's unit and the provisional flag beside actual and status", () => {
+    const r = {
+      ...result,
+      period: '2026-10',
+      kpis: [
+        {
+          kpi: 'intensity.energy',
+          scope_type: 'area',
+          scope_id: 'A-BLR',
+          period: '2026-10',
+          value: 17.6,
+          unit: 'kgce/t',
+          provisional: true,
+        },
+      ],
+      targets: [
+        {
+          kpi: 'intensity.energy',
+          scope_type: 'area',
+          scope_id: 'A-BLR',
+          period: '2026-10',
+          target_max: 16,
+          actual: 17.6,
+          status: 'missed',
+          provisional: true,
+        },
+        {
+          kpi: 'intensity.energy',
+          scope_type: 'team',
+          scope_id: 'T-X',
+          period: '2026-10',
+          target_max: 16,
+          actual: null,
+          status: 'no_data',
+          provisional: false,
+        },
+      ],
+    } as PeriodResult;
+    const [kpi, target, noData] = kpiLines(r, 'month', 'S');
+    expect(kpi).toMatch(/^kpi,.* value=17.6,provisional=true,unit="kgce\/t",period="2026-10" \d+$/);
+    expect(target).toMatch(/^kpi_target,/);
+    expect(target).toMatch(
+      / target_max=16,actual=17.6,margin_pct=-10(\.0+\d*)?,unit="kgce\/t",status="missed",/,
+    );
+    expect(target).toMatch(/,met=0,provisional=true,period="2026-10" /);
+    expect(noData).not.toMatch(/margin_pct|unit=/);
   });
 });

@@ -4,6 +4,9 @@
  * A period written again replaces its points (same tags and time), never doubles them.
  *   measurement `kpi`  tags: kpi, scope_type, scope_id, period_kind   time: period start
  *   fields: value (float), provisional (bool), unit, period (the label)
+ *   measurement `kpi_target`  same tags and time
+ *   fields: target_max, target_min, actual, margin_pct (kpi/targets.ts marginPct), unit (the KPI's), status, met (0/1),
+ *   provisional (bool), period
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +15,7 @@ import { pointLine } from '../store/influx/line-protocol.ts';
 import { makeWriteTarget } from '../store/influx/make-target.ts';
 import type { WriteTarget } from '../store/influx/targets.ts';
 import type { StoreConfig } from '../store/open.ts';
-import type { PeriodResult } from './rows.ts';
+import type { PeriodResult, TargetRow } from './rows.ts';
 
 export interface KpiSink {
   write(result: PeriodResult, kind: string): Promise<void>;
@@ -24,11 +27,12 @@ export const TARGET_MEASUREMENT = 'kpi_target';
 export const COMPLETENESS_MEASUREMENT = 'completeness';
 
 /**
- * The period's points: KPI rows (`kpi`), target rows (`kpi_target`: target_max/target_min, actual, status, met 0/1,
- * margin_pct, provisional)
- * and completeness per signal (`completeness`: ratio, present, expected), all stamped with the period start.
+ * The period's points: KPI rows (`kpi`), target rows (`kpi_target`: target_max/target_min, actual, margin_pct (see
+ * kpi/targets.ts marginPct), the KPI's unit, status, met 0/1, provisional) and completeness per signal
+ * (`completeness`: ratio, present, expected), all stamped with the period start.
  */
 export function kpiLines(result: PeriodResult, kind: string, site: string): string[] {
+  const unitOf = new Map(result.kpis.map((r) => [`${r.kpi}|${r.scope_type}|${r.scope_id}`, r.unit]));
   const kpis = result.kpis.map((r) =>
     pointLine({
       measurement: KPI_MEASUREMENT,
@@ -45,9 +49,10 @@ export function kpiLines(result: PeriodResult, kind: string, site: string): stri
         ...(t.target_max !== undefined ? { target_max: t.target_max } : {}),
         ...(t.target_min !== undefined ? { target_min: t.target_min } : {}),
         ...(t.actual !== null ? { actual: t.actual } : {}),
+        ...(t.margin_pct !== null ? { margin_pct: t.margin_pct } : {}),
+        ...unit(unitOf.get(`${t.kpi}|${t.scope_type}|${t.scope_id}`)),
         status: t.status,
         met: t.status === 'met' ? 1 : 0,
-        ...(t.margin_pct !== null ? { margin_pct: t.margin_pct } : {}),
         provisional: t.provisional,
         period: t.period,
       },
@@ -63,6 +68,10 @@ export function kpiLines(result: PeriodResult, kind: string, site: string): stri
     }),
   );
   return [...kpis, ...targets, ...quality];
+}
+
+function unit(u: string | undefined): { unit?: string } {
+  return u === undefined ? {} : { unit: u };
 }
 
 export class InfluxKpiSink implements KpiSink {

@@ -3,7 +3,7 @@
  * engine). Each service runs the file's own command, environment and health check on private ports
  * (test/services/stack.ts), started in its depends_on order; the simulator replays 31 days; every replayed reading is
  * counted in InfluxDB; deploy/README.md's backfill runs as the README gives it; every panel of every board returns
- * rows on the board's default range, queried as Grafana's read-only user; a reopened month closes again; and every
+ * rows on its default range (the board's, or a monthly panel's own), queried as Grafana's read-only user; a reopened month closes again; and every
  * plantkpi process exits 0 on SIGTERM.
  */
 import { createHash } from 'node:crypto';
@@ -18,7 +18,7 @@ import { loadPlantConfig } from '../config/load.ts';
 import { QUEUE_NAME } from '../kpi/jobs/queue.ts';
 import { ROOT } from './helpers.ts';
 import { dependencies, readCompose } from './services/compose-native.ts';
-import { type BoardJson, expandQuery } from './services/grafana.ts';
+import { type BoardJson, panelQueries, panelRange } from './services/grafana.ts';
 import { waitFor } from './services/ports.ts';
 import type { Exit } from './services/process.ts';
 import { type NativeStack, startNativeStack } from './services/stack.ts';
@@ -158,7 +158,7 @@ describe('the compose stack as native processes', () => {
     expect(await stored()).toEqual(done.published);
   }, 150_000);
 
-  it("deploy/README.md's backfill fills the replayed days and months; every panel of every board returns rows on the board's default range", async () => {
+  it("deploy/README.md's backfill fills the replayed days and months; every panel of every board returns rows on its default range (the board's, or a monthly panel's own)", async () => {
     const readme = readFileSync(path.join(ROOT, 'deploy', 'README.md'), 'utf8');
     const line = /^docker compose run --rm (\w+) (backfill .*)$/m.exec(readme);
     expect(line, 'the backfill line of deploy/README.md').not.toBeNull();
@@ -187,11 +187,11 @@ describe('the compose stack as native processes', () => {
         if (variables[v.name]!.length === 0) empty.push(`${board.title} / variable ${v.name}`);
       }
       for (const p of board.panels) {
-        for (const t of p.targets ?? []) {
-          panels++;
-          const q = expandQuery(board, t.query, { nowMs, minIntervalMs, variables });
-          if ((await rows(q, ds.user)) === 0)
-            empty.push(`${board.title} / ${p.title} (${board.time.from}..${board.time.to}): ${q}`);
+        panels++;
+        const range = panelRange(board, p);
+        for (const q of panelQueries(board, p, { nowMs, minIntervalMs, variables })) {
+          if (!q.provisional && (await rows(q.query, ds.user)) === 0)
+            empty.push(`${q.label} (${range.from}..${range.to}): ${q.query}`);
         }
       }
     }

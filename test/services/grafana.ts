@@ -1,8 +1,9 @@
 /**
- * A board's queries as Grafana's InfluxDB (InfluxQL) data source sends them: `$timeFilter` from the board's time
- * range (Grafana's getInfluxTime: `now-30d` stays relative, `now()`, anything else goes through date math in the
- * board's time zone to epoch ms), `$__interval` from the range and the data source's minimum interval, and template
- * variables at their default (includeAll with no saved choice: All, i.e. the variable's allValue).
+ * A board's queries as Grafana's InfluxDB (InfluxQL) data source sends them: `$timeFilter` from the panel's range
+ * (its relative time override `timeFrom`, else the board's time range; Grafana's getInfluxTime: `now-30d` stays
+ * relative, `now()`, anything else goes through date math in the board's time zone to epoch ms), `$__interval` from
+ * the range and the data source's minimum interval, and template variables at their default (includeAll with no
+ * saved choice: All, i.e. the variable's allValue); a repeated panel once per value of its variable.
  */
 import { DateTime, type DurationLikeObject } from 'luxon';
 
@@ -10,10 +11,19 @@ export interface BoardJson {
   title: string;
   timezone?: string;
   time: { from: string; to: string };
-  panels: { title: string; targets?: { query: string }[] }[];
+  panels: PanelJson[];
   templating: {
     list: { name: string; query: string; includeAll?: boolean; allValue?: string; current?: unknown }[];
   };
+}
+
+export interface PanelJson {
+  title: string;
+  /** relative time override: the panel's range is `timeFrom` to now */
+  timeFrom?: string;
+  /** one copy of the panel per value of this variable */
+  repeat?: string;
+  targets?: { query: string; refId?: string; alias?: string }[];
 }
 
 const UNITS: Record<string, keyof DurationLikeObject> = {
@@ -103,10 +113,63 @@ export interface Expansion {
   variables: Record<string, string[]>;
 }
 
-/** The query Grafana sends for `query` on `board`'s default time range. */
-export function expandQuery(board: BoardJson, query: string, x: Expansion): string {
-  const zone = board.timezone && board.timezone !== 'browser' ? board.timezone : 'UTC';
-  const { from, to } = board.time;
+/** The board's time zone (Grafana's `browser` is taken as UTC here). */
+export function boardZone(board: BoardJson): string {
+  return board.timezone && board.timezone !== 'browser' ? board.timezone : 'UTC';
+}
+
+/** The raw range a panel queries by default: its relative time override (to now), else the board's range. */
+export function panelRange(board: BoardJson, panel?: PanelJson): { from: string; to: string } {
+  if (panel?.timeFrom === undefined) return board.time;
+  const from = panel.timeFrom.startsWith('now') ? panel.timeFrom : `now-${panel.timeFrom}`;
+  return { from, to: 'now' };
+}
+
+/** The absolute default range of a panel, epoch ms. */
+export function panelRangeMs(
+  board: BoardJson,
+  panel: PanelJson | undefined,
+  nowMs: number,
+): [number, number] {
+  const { from, to } = panelRange(board, panel);
+  const zone = boardZone(board);
+  return [dateMath(from, false, nowMs, zone), dateMath(to, true, nowMs, zone)];
+}
+
+/** Grafana's escapeRegex, applied to a multi-value variable's values in a query. */
+const escapeRegex = (v: string) => v.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&');
+
+export interface PanelQuery {
+  /** the panel's title, with the repeated value */
+  label: string;
+  refId: string;
+  query: string;
+  /** the provisional points drawn over the values (alias `暂定 provisional…`): empty while every meter is complete */
+  provisional: boolean;
+}
+
+/** Every query a panel sends on its default range: per target, and per value of the variable it repeats on. */
+export function panelQueries(board: BoardJson, panel: PanelJson, x: Expansion): PanelQuery[] {
+  const copies = panel.repeat === undefined ? [undefined] : (x.variables[panel.repeat] ?? []);
+  return copies.flatMap((value) =>
+    (panel.targets ?? []).map((t, i) => ({
+      label: `${board.title} / ${panel.title}${value === undefined ? '' : ` [${value}]`}`,
+      refId: t.refId ?? String.fromCharCode(65 + i),
+      provisional: t.alias?.startsWith('暂定 provisional') ?? false,
+      query: expandQuery(
+        board,
+        value === undefined ? t.query : t.query.replaceAll(`$${panel.repeat}`, escapeRegex(value)),
+        x,
+        panel,
+      ),
+    })),
+  );
+}
+
+/** The query Grafana sends for `query` on `panel`'s (or, without a panel, `board`'s) default time range. */
+export function expandQuery(board: BoardJson, query: string, x: Expansion, panel?: PanelJson): string {
+  const zone = boardZone(board);
+  const { from, to } = panelRange(board, panel);
   const fromMs = dateMath(from, false, x.nowMs, zone);
   const toMs = dateMath(to, true, x.nowMs, zone);
   const intervalMs = Math.max(x.minIntervalMs, roundInterval((toMs - fromMs) / (x.maxDataPoints ?? 1000)));

@@ -1,0 +1,179 @@
+/**
+ * A board as Grafana (schema 39) reads it: InfluxQL targets on the provisioned data source, units and decimals from
+ * kpi/present.ts, provisional points and rows marked, monthly panels on their own range.
+ */
+import { FINAL_LABEL, PROVISIONAL_LABEL, STATUS_LABELS, unitStyle } from '../kpi/present.ts';
+import {
+  BOARD_RANGE,
+  type BoardDef,
+  type BoardSite,
+  MONTH_RANGE,
+  type PanelDef,
+  type QueryDef,
+} from './boards.ts';
+
+const DS = { type: 'influxdb', uid: 'plantkpi-influxdb' };
+/** provisional points and rows: an orange that reads "not final yet" */
+const PROVISIONAL_COLOR = 'orange';
+
+/** Grafana's unit and decimals for a query's unit: a KPI unit through kpi/present.ts, or `ops:<grafana unit>`. */
+export function displayUnit(unit: string): { unit: string; decimals?: number } {
+  if (unit.startsWith('ops:')) return { unit: unit.slice(4) };
+  const s = unitStyle(unit);
+  return { unit: s.grafanaUnit, decimals: s.decimals };
+}
+
+type Property = { id: string; value: unknown };
+type Override = { matcher: { id: string; options: string }; properties: Property[] };
+
+function unitProperties(unit: string): Property[] {
+  const d = displayUnit(unit);
+  return [
+    { id: 'unit', value: d.unit },
+    ...(d.decimals === undefined ? [] : [{ id: 'decimals', value: d.decimals }]),
+  ];
+}
+
+const refId = (i: number) => String.fromCharCode(65 + i);
+const isTable = (p: PanelDef) => p.type === 'table' || p.rankBy !== undefined;
+
+function overrides(p: PanelDef): Override[] {
+  const out: Override[] = [];
+  const first = p.queries[0]!;
+  p.queries.forEach((q, i) => {
+    if (q.provisional) {
+      out.push({
+        matcher: { id: 'byFrameRefID', options: refId(i) },
+        properties: [
+          { id: 'custom.drawStyle', value: 'points' },
+          { id: 'custom.pointSize', value: 9 },
+          { id: 'custom.showPoints', value: 'always' },
+          { id: 'color', value: { mode: 'fixed', fixedColor: PROVISIONAL_COLOR } },
+        ],
+      });
+    } else if (i > 0 && q.unit !== first.unit) {
+      const matcher = isTable(p)
+        ? { id: 'byName', options: q.column ?? refId(i) }
+        : { id: 'byFrameRefID', options: refId(i) };
+      out.push({ matcher, properties: unitProperties(q.unit) });
+    }
+    for (const [column, unit] of Object.entries(q.columnUnits ?? {}))
+      out.push({ matcher: { id: 'byName', options: column }, properties: unitProperties(unit) });
+  });
+  if (isTable(p)) {
+    out.push({
+      matcher: { id: 'byName', options: '暂定 provisional' },
+      properties: [
+        {
+          id: 'mappings',
+          value: [
+            {
+              type: 'value',
+              options: {
+                true: { text: PROVISIONAL_LABEL, color: PROVISIONAL_COLOR, index: 0 },
+                false: { text: FINAL_LABEL, index: 1 },
+              },
+            },
+          ],
+        },
+        { id: 'custom.cellOptions', value: { type: 'color-text' } },
+      ],
+    });
+    const colors = { met: 'green', missed: 'red', no_data: 'text' } as const;
+    out.push({
+      matcher: { id: 'byName', options: '状态 status' },
+      properties: [
+        {
+          id: 'mappings',
+          value: [
+            {
+              type: 'value',
+              options: Object.fromEntries(
+                Object.entries(STATUS_LABELS).map(([k, text], index) => [
+                  k,
+                  { text, color: colors[k as keyof typeof colors], index },
+                ]),
+              ),
+            },
+          ],
+        },
+        { id: 'custom.cellOptions', value: { type: 'color-text' } },
+      ],
+    });
+  }
+  return out;
+}
+
+function transformations(p: PanelDef): unknown[] {
+  const out: unknown[] = [];
+  if (p.merge) out.push({ id: 'merge', options: {} });
+  if (p.rankBy) out.push({ id: 'sortBy', options: { sort: [{ field: p.rankBy, desc: true }] } });
+  if (p.type === 'table') out.push({ id: 'organize', options: { excludeByName: { Time: true } } });
+  return out;
+}
+
+function target(p: PanelDef, q: QueryDef, i: number): Record<string, unknown> {
+  return {
+    refId: refId(i),
+    datasource: DS,
+    rawQuery: true,
+    resultFormat: isTable(p) ? 'table' : 'time_series',
+    query: q.query,
+    ...(q.alias ? { alias: q.alias } : {}),
+  };
+}
+
+function panelJson(p: PanelDef, i: number): Record<string, unknown> {
+  return {
+    id: i + 1,
+    title: p.title,
+    type: p.type,
+    datasource: DS,
+    gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
+    ...(p.period === 'month' ? { timeFrom: MONTH_RANGE } : {}),
+    ...(p.repeat ? { repeat: p.repeat, repeatDirection: 'h', maxPerRow: 3 } : {}),
+    fieldConfig: {
+      defaults: Object.fromEntries(unitProperties(p.queries[0]!.unit).map((x) => [x.id, x.value])),
+      overrides: overrides(p),
+    },
+    ...(p.type === 'bargauge'
+      ? {
+          options: {
+            orientation: 'horizontal',
+            displayMode: 'basic',
+            reduceOptions: { values: true, calcs: [], fields: '' },
+          },
+        }
+      : {}),
+    transformations: transformations(p),
+    targets: p.queries.map((q, k) => target(p, q, k)),
+  };
+}
+
+/** A Grafana dashboard for a board of `site`. */
+export function grafanaJson(b: BoardDef, site: BoardSite): Record<string, unknown> {
+  return {
+    uid: b.uid,
+    title: b.title,
+    tags: b.tags,
+    timezone: site.timeZone,
+    schemaVersion: 39,
+    version: 1,
+    editable: true,
+    time: { ...BOARD_RANGE },
+    templating: {
+      list: (b.variables ?? []).map((v) => ({
+        name: v.name,
+        label: v.label,
+        type: 'query',
+        datasource: DS,
+        query: v.query,
+        refresh: 1,
+        includeAll: true,
+        multi: true,
+        allValue: '.*',
+      })),
+    },
+    panels: b.panels.map(panelJson),
+  };
+}
