@@ -6,6 +6,7 @@ import { InfluxSchema } from '../store/influx/schema.ts';
 import { tempDir } from '../test/helpers.ts';
 import type { PeriodResult } from './rows.ts';
 import { FileKpiSink, InfluxKpiSink, kpiLines, openSink } from './sink.ts';
+import { marginPct } from './targets.ts';
 
 const tmp = tempDir('plantkpi-sink-');
 afterAll(() => tmp.cleanup());
@@ -58,6 +59,7 @@ describe('kpiLines', () => {
           target_max: 16,
           actual: 17.6,
           status: 'missed',
+          margin_pct: marginPct(17.6, 16),
           provisional: true,
         },
         {
@@ -68,6 +70,7 @@ describe('kpiLines', () => {
           target_max: 16,
           actual: null,
           status: 'no_data',
+          margin_pct: null,
           provisional: false,
         },
       ],

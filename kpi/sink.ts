@@ -15,7 +15,7 @@ import { pointLine } from '../store/influx/line-protocol.ts';
 import { makeWriteTarget } from '../store/influx/make-target.ts';
 import type { WriteTarget } from '../store/influx/targets.ts';
 import type { StoreConfig } from '../store/open.ts';
-import type { PeriodResult, TargetRow } from './rows.ts';
+import type { PeriodResult } from './rows.ts';
 
 export interface KpiSink {
   write(result: PeriodResult, kind: string): Promise<void>;
