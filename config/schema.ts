@@ -10,24 +10,10 @@ import { SpoolSchema } from '../ingest/spool/schema.ts';
 import { JobsSchema } from '../kpi/jobs/schema.ts';
 import { RecordsSchema } from '../records/schema.ts';
 import { InfluxSchema } from '../store/influx/schema.ts';
-import { isIsoDateOrDateTime } from './time.ts';
+import { DateTimeText, Id, Label, ScopeType } from './primitives.ts';
+import { PointRuleSchema, RankingGroupSchema, TaskSchema } from './schema-responsibility.ts';
 
-/** An identifier: letters, digits and `_ . : -`, as used in tags and file names. */
-export const Id = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'ids use letters, digits and _ . : - only')
-  .describe('identifier');
-
-/** ISO 8601 date-time with offset (2026-10-16T00:00:00+08:00), or without (site local time), or a date (local midnight). */
-export const DateTimeText = z
-  .string()
-  .refine(isIsoDateOrDateTime, {
-    message: 'expected an ISO 8601 date-time such as 2026-10-16T00:00:00+08:00, or a date such as 2026-10-16',
-  })
-  .describe('ISO 8601 date-time; without an offset it is site local time; a date means local midnight');
-
-/** A zh-CN / English label, e.g. "电解党支部 Electrolysis branch". */
-const Label = z.string().min(1).describe('label shown in boards and exports, zh-CN with English beside');
+export { DateTimeText, Id, ScopeType } from './primitives.ts';
 
 const Validity = {
   from: DateTimeText.optional().describe('valid from (inclusive); absent: since ever'),
@@ -289,16 +275,6 @@ export const OrganisationSchema = z.strictObject({
     .describe('assault teams (党员突击队): overlay areas, never added into a branch'),
 });
 
-export const ScopeType = z.enum([
-  'site',
-  'committee',
-  'general_branch',
-  'branch',
-  'area',
-  'team',
-  'equipment',
-]);
-
 export const TargetSchema = z.strictObject({
   kpi: z.string().min(1).describe('the KPI row the target applies to, e.g. intensity.energy'),
   scope: z
@@ -348,6 +324,20 @@ export const PlantConfigSchema = z.strictObject({
     ),
   organisation: OrganisationSchema.describe('committee, general branches, branches, areas and teams'),
   targets: z.array(TargetSchema).default([]).describe('KPI targets per scope and period: met/missed rows'),
+  ranking: z
+    .array(RankingGroupSchema)
+    .default([])
+    .describe('ranking groups (评比): scopes compared by margin to target, or by a KPI within one product'),
+  points: z
+    .array(PointRuleSchema)
+    .default([])
+    .describe(
+      'point rules (积分) for target rows; a target row earns points under the first rule that applies',
+    ),
+  tasks: z
+    .array(TaskSchema)
+    .default([])
+    .describe('key tasks and pledges (挂图作战, 承诺践诺), closed (销号) by a KPI rule or by a person'),
   sources: SourcesSchema.describe('where the collector reads readings from: one list per source kind'),
   influx: InfluxSchema.optional().describe(
     'the InfluxDB the collector writes readings to, the KPI jobs write results to and the InfluxDB store reads from',

@@ -10,6 +10,7 @@ import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
+import { checkResponsibility } from './validate-responsibility.ts';
 import { checkSources } from './validate-sources.ts';
 
 export function validatePlant(c: PlantConfig): Problem[] {
@@ -168,6 +169,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
     if ((t.period === undefined) === (t.every === undefined))
       add(at, 'a target needs exactly one of period or every');
   });
+  problems.push(...checkResponsibility(c, scopeIds));
   return problems;
 }
 

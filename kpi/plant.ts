@@ -15,6 +15,8 @@ import { ratioUnitFactor } from '../transforms/units.ts';
 import { compileEquipment, compileSignals, type Equipment, type Signal } from './plant-signals.ts';
 import { CompileProblems } from './plant-times.ts';
 import { type LabelNames, labelNames, type ScopeKind } from './rows.ts';
+import { compileScorecard } from './scorecard/compile.ts';
+import type { ScorecardModel } from './scorecard/model.ts';
 
 export type {
   CounterSignal,
@@ -88,6 +90,8 @@ export interface Plant {
   branches: Scope[];
   generalBranches: Scope[];
   targets: readonly Target[];
+  /** ranking groups, point rules, key tasks and pledges */
+  scorecard: ScorecardModel;
   library: FactorLibrary;
   /** all instants at which an assignment or factor starts or ends */
   changePointsMs: number[];
@@ -187,6 +191,7 @@ export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
     branches,
     generalBranches,
     targets: [...config.targets],
+    scorecard: compileScorecard(config),
     library,
     changePointsMs: [...points].filter(Number.isFinite).sort((a, b) => a - b),
     factor: factorLookup(config, library),

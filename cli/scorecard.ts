@@ -1,0 +1,109 @@
+/**
+ * `plantkpi scorecard --config F --period P [--data DIR] [--branch ID] [--format table|json|csv]`: the period's
+ * ranking (评比), points (积分) and key tasks and pledges (挂图作战, 承诺践诺), from the store's readings and the
+ * records (closures and manual awards; none when the embedded records store was never created).
+ */
+import { existsSync } from 'node:fs';
+import { EXIT, UsageError } from '../config/errors.ts';
+import { loadPlantConfig } from '../config/load.ts';
+import { compilePlant, type Plant } from '../kpi/plant.ts';
+import type { Scorecard } from '../kpi/scorecard/build.ts';
+import { computeScorecard, type ScorecardRecords } from '../kpi/scorecard/compute.ts';
+import { scorecardCsv, scorecardTable } from '../kpi/scorecard/present.ts';
+import { recordsTarget } from '../records/open.ts';
+import { openSharedRecords } from '../records/shared.ts';
+import { openStore } from '../store/open.ts';
+import { dataDirToRead, type Io, type Parsed } from './args.ts';
+
+export const SCORECARD_OPTIONS = {
+  config: true,
+  period: true,
+  data: true,
+  branch: true,
+  format: true,
+} as const;
+
+const DEFAULT_DATA = './data';
+
+async function readRecords(
+  config: Parameters<typeof recordsTarget>[0],
+  data: string,
+): Promise<ScorecardRecords> {
+  const target = recordsTarget(config, data);
+  if ('dir' in target && !existsSync(target.dir)) return { closures: [], awards: [] };
+  const records = await openSharedRecords(target);
+  try {
+    const closures = (await records.closures()).map((c) => ({
+      task: c.task,
+      period: c.period,
+      atMs: c.effectiveMs,
+      by: c.by,
+      evidence: c.evidence,
+    }));
+    const awards = (await records.ledger())
+      .filter((e) => e.source === 'manual')
+      .map((e) => ({
+        scope_type: e.scope_type as never,
+        scope_id: e.scope_id,
+        period: e.period,
+        points: e.points,
+        source: 'manual' as const,
+        ref: e.id,
+        reason: e.reason,
+        by: e.by,
+        at: new Date(e.atMs).toISOString(),
+      }));
+    return { closures, awards };
+  } finally {
+    await records.close();
+  }
+}
+
+/** The branch's own rows: the branch, its areas and its teams (ranks stay those of the whole group). */
+export function branchScorecard(s: Scorecard, plant: Plant, branch: string): Scorecard {
+  if (!plant.branches.some((b) => b.id === branch))
+    throw new UsageError(
+      `--branch ${branch}: 未知党支部 unknown branch (declared: ${plant.branches.map((b) => b.id).join(', ')})`,
+    );
+  const areas = new Set(plant.areas.filter((a) => a.parent === branch).map((a) => a.id));
+  const teams = new Set(plant.teams.filter((t) => t.parent === branch).map((t) => t.id));
+  const mine = (type: string, id: string) =>
+    (type === 'branch' && id === branch) ||
+    (type === 'area' && areas.has(id)) ||
+    (type === 'team' && teams.has(id));
+  return {
+    ...s,
+    ranking: s.ranking.filter((r) => mine(r.scope_type, r.scope_id)),
+    points: s.points.filter((r) => mine(r.scope_type, r.scope_id)),
+    tasks: s.tasks.filter((t) => mine(t.owner_type, t.owner_id)),
+    ledger: s.ledger.filter((e) => mine(e.scope_type, e.scope_id)),
+  };
+}
+
+export async function cmdScorecard(o: Parsed, io: Io): Promise<number> {
+  const configFile = o.values.config;
+  const period = o.values.period;
+  if (configFile === undefined) throw new UsageError('scorecard needs --config FILE');
+  if (period === undefined) throw new UsageError('scorecard needs --period P (2026-10)');
+  const format = o.values.format ?? 'table';
+  if (format !== 'table' && format !== 'json' && format !== 'csv')
+    throw new UsageError(`--format ${format}: use table, json or csv`);
+  const { config } = loadPlantConfig(configFile);
+  const plant = compilePlant(config);
+  const data = o.values.data ?? DEFAULT_DATA;
+  const records = await readRecords(config, data);
+  const store = await openStore(config, dataDirToRead(data, config));
+  let scorecard: Scorecard;
+  try {
+    scorecard = (await computeScorecard(store, plant, plant.scorecard, period, records)).scorecard;
+  } finally {
+    await store.close();
+  }
+  if (o.values.branch !== undefined) scorecard = branchScorecard(scorecard, plant, o.values.branch);
+  if (format === 'json') {
+    const { period: p, ranking, points, tasks, ledger } = scorecard;
+    io.out(`${JSON.stringify({ period: p, ranking, points, tasks, ledger }, null, 2)}\n`);
+  } else if (format === 'csv') io.out(scorecardCsv(scorecard, plant));
+  else io.out(scorecardTable(scorecard, plant));
+  return EXIT.ok;
+}

@@ -1,0 +1,184 @@
+/** The scorecard for people: an aligned table (names beside codes, zh-CN with English) and CSV for Excel. */
+import type { Plant } from '../plant.ts';
+import { displayWidth, formatValue, scopeName, scopeNames } from '../present.ts';
+import { kpiLabel, SCOPE_LABELS } from '../rows.ts';
+import type { Scorecard } from './build.ts';
+
+export const TASK_STATUS_LABELS = {
+  open: '进行中 open',
+  closed: '已销号 closed',
+  overdue: '已逾期 overdue',
+} as const;
+
+const kindLabel = (type: string) => SCOPE_LABELS[type as keyof typeof SCOPE_LABELS]?.split(' ')[0] ?? type;
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined
+    ? '-'
+    : `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} %`;
+const pts = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+function textTable(head: string[], rows: string[][], right: ReadonlySet<number>): string {
+  const widths = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const pad = (s: string, i: number) => {
+    const fill = ' '.repeat(Math.max(0, widths[i]! - displayWidth(s)));
+    return right.has(i) ? fill + s : s + fill;
+  };
+  const line = (cells: string[]) => cells.map(pad).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function scorecardTable(s: Scorecard, plant: Plant): string {
+  const names = scopeNames(plant);
+  const name = (type: string, id: string) => scopeName(names, type as never, id);
+  const out: string[] = [`期间 Period ${s.period}`, '', '评比 Ranking'];
+  out.push(
+    textTable(
+      ['组 group', '名次 rank', '范围 scope', '名称 name', '指标 KPI', '余量 margin', '数值 value'],
+      s.ranking.map((r) => [
+        r.group,
+        r.rank === null ? '不参评 unranked' : String(r.rank),
+        `${kindLabel(r.scope_type)} ${r.scope_id}`,
+        name(r.scope_type, r.scope_id),
+        kpiLabel(r.kpi, plant.names),
+        pct(r.margin_pct),
+        r.value === undefined || r.value === null ? '' : formatValue(r.value, unitOf(s, r)),
+      ]),
+      new Set([1, 5, 6]),
+    ),
+  );
+  out.push('', '积分 Points');
+  out.push(
+    textTable(
+      ['范围 scope', '名称 name', '积分 points'],
+      s.points.map((p) => [
+        `${kindLabel(p.scope_type)} ${p.scope_id}`,
+        name(p.scope_type, p.scope_id),
+        pts(p.points),
+      ]),
+      new Set([2]),
+    ),
+  );
+  if (s.ledger.length > 0) {
+    out.push('', '积分明细 Ledger');
+    out.push(
+      textTable(
+        ['范围 scope', '积分 points', '来源 source', '原因 reason'],
+        s.ledger.map((e) => [`${kindLabel(e.scope_type)} ${e.scope_id}`, pts(e.points), e.source, e.reason]),
+        new Set([1]),
+      ),
+    );
+  }
+  out.push('', '任务与承诺 Tasks and pledges');
+  out.push(
+    textTable(
+      ['任务 task', '责任方 owner', '状态 status', '销号期间 closed in', '依据 evidence'],
+      s.tasks.map((t) => [
+        t.id,
+        `${kindLabel(t.owner_type)} ${t.owner_id} ${name(t.owner_type, t.owner_id)}`,
+        TASK_STATUS_LABELS[t.status],
+        t.closed_period ?? '-',
+        t.evidence ?? '',
+      ]),
+      new Set(),
+    ),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+/** The unit of a ranked KPI value: from the KPI rows is not at hand here, so intensities say so by their KPI. */
+function unitOf(_s: Scorecard, r: { kpi: string }): string {
+  return r.kpi.startsWith('intensity.') ? 'kgce/t' : '1';
+}
+
+function field(v: unknown): string {
+  const t = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+}
+
+export const SCORECARD_CSV_HEADER = [
+  '记录 record',
+  '组或任务 group_or_task',
+  '范围类型 scope_type',
+  '范围 scope_id',
+  '名称 name',
+  '期间 period',
+  '指标 kpi',
+  '余量% margin_pct',
+  '名次 rank',
+  '积分 points',
+  '状态 status',
+  '销号期间 closed_period',
+  '说明 note',
+];
+
+/** One CSV for the three parts (a `record` column says which), UTF-8 with a BOM and CRLF for Excel. */
+export function scorecardCsv(s: Scorecard, plant: Plant): string {
+  const names = scopeNames(plant);
+  const name = (type: string, id: string) => scopeName(names, type as never, id);
+  const lines = [SCORECARD_CSV_HEADER];
+  for (const r of s.ranking)
+    lines.push([
+      'ranking',
+      r.group,
+      r.scope_type,
+      r.scope_id,
+      name(r.scope_type, r.scope_id),
+      r.period,
+      r.kpi,
+      r.margin_pct === null ? '' : r.margin_pct.toFixed(6),
+      r.rank === null ? '' : String(r.rank),
+      '',
+      r.rank === null ? '不参评 unranked' : '',
+      '',
+      '',
+    ]);
+  for (const p of s.points)
+    lines.push([
+      'points',
+      '',
+      p.scope_type,
+      p.scope_id,
+      name(p.scope_type, p.scope_id),
+      p.period,
+      '',
+      '',
+      '',
+      String(p.points),
+      '',
+      '',
+      '',
+    ]);
+  for (const e of s.ledger)
+    lines.push([
+      'ledger',
+      e.ref,
+      e.scope_type,
+      e.scope_id,
+      name(e.scope_type, e.scope_id),
+      e.period,
+      '',
+      '',
+      '',
+      String(e.points),
+      e.source,
+      '',
+      e.reason,
+    ]);
+  for (const t of s.tasks)
+    lines.push([
+      'task',
+      t.id,
+      t.owner_type,
+      t.owner_id,
+      name(t.owner_type, t.owner_id),
+      s.period,
+      '',
+      '',
+      '',
+      '',
+      TASK_STATUS_LABELS[t.status],
+      t.closed_period ?? '',
+      t.evidence ?? '',
+    ]);
+  return `\uFEFF${lines.map((l) => l.map(field).join(',')).join('\r\n')}\r\n`;
+}
