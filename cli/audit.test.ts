@@ -55,7 +55,7 @@ describe('plantkpi audit', { timeout: 120_000 }, () => {
     expect(r.out.trimEnd().split('\n').length).toBe(2);
     const bad = await run('audit', '--data', data, '--period', 'October');
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--period 'October' is not a period label/);
+    expect(bad.err).toMatch(/--period 'October' 不是期间 is not a period label/);
   });
 
   it('a data directory without a records store is exit 2, not an empty log', async () => {

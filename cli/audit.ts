@@ -15,8 +15,6 @@ const DEFAULT_DATA = './data';
 /** a month, day or hour label: 2026-10, 2026-10-05, 2026-10-05T08 */
 const PERIOD = /^\d{4}-\d{2}(-\d{2}(T\d{2})?)?$/;
 
-export const AUDIT_OPTIONS = { period: true, verify: 'flag', data: true, config: true } as const;
-
 /** One entry as a tab-separated line: seq, time (UTC), action, period, by, reason, detail, hash (first 12). */
 export function formatEntry(e: AuditEntry): string {
   const one = (s: string) => s.replaceAll(/[\t\r\n]+/g, ' ');
@@ -35,14 +33,17 @@ export function formatEntry(e: AuditEntry): string {
 export async function cmdAudit(o: Parsed, io: Io): Promise<number> {
   const period = o.values.period;
   if (period !== undefined && !PERIOD.test(period))
-    throw new UsageError(`--period '${period}' is not a period label (2026-10, 2026-10-05, 2026-10-05T08)`);
+    throw new UsageError(
+      `--period '${period}' 不是期间 is not a period label (2026-10, 2026-10-05, 2026-10-05T08)`,
+    );
   const config = o.values.config === undefined ? {} : loadPlantConfig(o.values.config).config;
   const data = o.values.data ?? DEFAULT_DATA;
   const target = recordsTarget(config, data);
   if ('dir' in target && !existsSync(target.dir))
     throw new MissingInputError(
       target.dir,
-      `--data ${data}: no records store in ${target.dir} (nothing was locked or audited there): give the data directory the jobs use, or --config with records.url`,
+      `--data ${data}: 没有记录库 no records store in ${target.dir} (nothing was locked or audited there): ` +
+        '请给出作业使用的数据目录 give the data directory the jobs use, 或带 records.url 的 --config or --config with records.url',
     );
   // while a worker or scheduler holds the embedded store, it lets go for this (they take turns)
   const store = await openSharedRecords(target);

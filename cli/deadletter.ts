@@ -25,11 +25,11 @@ export function refusedFile(name: string | undefined, deadLetterDir: string): st
 
 export async function cmdDeadletter(args: string[], io: Io, parse: (a: string[]) => Parsed): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'replay') throw new UsageError("deadletter takes 'replay --config FILE [--file NAME]'");
+  if (sub !== 'replay') throw new UsageError(`deadletter 没有子命令 has no subcommand '${sub}': replay`);
   const o = parse(rest);
-  if (o.positionals.length > 0) throw new UsageError(`unexpected '${o.positionals[0]}'`);
+  if (o.positionals.length > 0) throw new UsageError(`多余的参数 unexpected '${o.positionals[0]}'`);
   const configFile = o.values.config;
-  if (configFile === undefined) throw new UsageError('--config is required');
+  if (configFile === undefined) throw new UsageError('缺少 --config (--config is required)');
   const { config } = loadPlantConfig(configFile);
   if (config.influx === undefined) {
     throw new CliError(`${configFile} has no influx section: there is no InfluxDB to replay into`);
