@@ -2,13 +2,13 @@
  * What the plantkpi command says to a person: help and errors zh-CN with English, a mistyped option or command
  * answered with the usage and "did you mean", a period without readings warned about with its own exit code.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../config/errors.ts';
 import { main } from './main.ts';
-import { COMMANDS } from './usage.ts';
+import { COMMANDS, EXIT_DOCS } from './usage.ts';
 
 const CONFIG = path.resolve('config/examples/reference-plant.yaml');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'plantkpi-messages-'));
@@ -126,6 +126,21 @@ describe('help', () => {
     // without a command: the same help, as a usage error
     expect(await run()).toMatchObject({ code: EXIT.usage, out: r.out });
     expect((await run('help')).out).toBe(r.out);
+  });
+
+  it('cli/README.md has the same exit codes as the help', () => {
+    const readme = readFileSync(path.resolve('cli/README.md'), 'utf8');
+    const rows = readme
+      .split('\n')
+      .filter((l) => /^\| \d +\|/.test(l))
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
+    expect(rows).toEqual(EXIT_DOCS.map(([code, zh, en]) => [String(code), zh, en]));
+    expect(EXIT_DOCS.map(([code]) => code)).toEqual(Object.values(EXIT));
   });
 
   it('of each command: its usage and every option, zh-CN with English, exit 0', async () => {

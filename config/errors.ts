@@ -4,7 +4,7 @@
  * command's exit status) and `retryable` (whether trying again later, unchanged, can succeed: the worker retries a job
  * only then; the collector keeps a batch in the spool only then).
  *
- * Exit codes (the README's table says the same):
+ * Exit codes (cli/README.md and `plantkpi --help` say the same, from cli/usage.ts):
  *   0  ok
  *   1  failure: one line saying why (the collector's port is in use, InfluxDB refused a replay); a stack trace
  *      only for an error nobody foresaw
