@@ -74,7 +74,7 @@ export async function cmdWorker(o: Parsed, io: Io): Promise<number> {
   const { worker, queue } = startWorker(rt, log, Number(o.values.concurrency ?? 1));
   redisErrorsToLog(rt, queue, log, worker);
   io.out(
-    `worker for config ${rt.configHash} on ${rt.config.jobs.redis.url} (prefix ${rt.config.jobs.prefix})\n`,
+    `作业进程 worker for config ${rt.configHash} on ${rt.config.jobs.redis.url} (prefix ${rt.config.jobs.prefix})\n`,
   );
   log('info', 'worker stopping', { signal: await untilSignal() });
   await worker.close();
@@ -109,15 +109,17 @@ export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
   const locked = [...new Set([...plan.locked, ...missing.locked])];
   const notCaughtUp = Object.entries(missing.skipped).map(([k, n]) => `${n} ${k}`);
   io.out(
-    `schedulers installed (hour ${rt.config.jobs.hourlyCron}, day ${rt.config.jobs.dailyCron}, month ${rt.config.jobs.monthlyCron}, ${rt.plant.timeZone})\n` +
-      `recompute after config change: ${periodList(plan.enqueued)}\n` +
-      `asked for earlier and queued again: ${periodList(missing.requeued)}\n` +
-      `missed ticks caught up: ${periodList(missing.caughtUp)}` +
+    `调度已安装 schedulers installed (hour ${rt.config.jobs.hourlyCron}, day ${rt.config.jobs.dailyCron}, month ${rt.config.jobs.monthlyCron}, ${rt.plant.timeZone})\n` +
+      `配置变更后重算 recompute after config change: ${periodList(plan.enqueued)}\n` +
+      `先前请求、重新入队 asked for earlier and queued again: ${periodList(missing.requeued)}\n` +
+      `补上错过的调度 missed ticks caught up: ${periodList(missing.caughtUp)}` +
       (notCaughtUp.length
-        ? `; older than jobs.catchUpDays, not caught up (backfill them): ${notCaughtUp.join(', ')}`
+        ? `; 超出 jobs.catchUpDays 未补（请回填）older than jobs.catchUpDays, not caught up (backfill them): ${notCaughtUp.join(', ')}`
         : '') +
       '\n' +
-      (locked.length ? `locked months not recomputed (reopen them): ${locked.join(', ')}\n` : ''),
+      (locked.length
+        ? `已锁定月份未重算（请重开）locked months not recomputed (reopen them): ${locked.join(', ')}\n`
+        : ''),
   );
   if (o.values.once === undefined) await untilSignal();
   watch?.stop();
@@ -199,7 +201,7 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
     const added = results.filter((r) => r.added).length;
     const existing = results.length - added;
     io.out(
-      `backfill ${from}..${to} (${kinds.join(', ')}): ${added} jobs enqueued, ${existing} already there\n`,
+      `回填 backfill ${from}..${to} (${kinds.join(', ')}): ${added} jobs enqueued, ${existing} already there\n`,
     );
     if (refused.length > 0)
       throw new RefusedError(
