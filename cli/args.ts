@@ -2,15 +2,24 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MissingInputError, UsageError } from '../config/errors.ts';
+import { suggest } from './suggest.ts';
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /**
+   * stdout is a terminal: a progress bar may redraw its line with \r. Otherwise (a log, a pipe, a test; also when
+   * absent) progress is plain lines only (cli/progress.ts).
+   */
+  isTTY?: boolean;
 }
 
 export const stdio: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  get isTTY() {
+    return process.stdout.isTTY === true;
+  },
 };
 
 export interface Parsed {
@@ -20,7 +29,8 @@ export interface Parsed {
 
 /**
  * Parses `--name value` options (only the allowed ones; `'flag'`: a bare `--name`, read as the value 'true') and
- * positionals; anything else is a usage error.
+ * positionals; anything else is a usage error in our words: an unknown option with the nearest known one ("did you
+ * mean"), an option without its value, a flag given one. The command's usage is added by cli/main.ts.
  */
 export function opts(args: string[], allowed: Record<string, true | 'flag'>): Parsed {
   const options = Object.fromEntries(
@@ -29,6 +39,7 @@ export function opts(args: string[], allowed: Record<string, true | 'flag'>): Pa
       { type: v === 'flag' ? ('boolean' as const) : ('string' as const) },
     ]),
   );
+  checkOptions(args, allowed, options);
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     const text = Object.fromEntries(
@@ -36,7 +47,31 @@ export function opts(args: string[], allowed: Record<string, true | 'flag'>): Pa
     );
     return { values: text as Record<string, string | undefined>, positionals };
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    // what checkOptions does not foresee, in Node's words
+    throw new UsageError(`命令行有误 bad command line: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+function checkOptions(
+  args: string[],
+  allowed: Record<string, true | 'flag'>,
+  options: Record<string, { type: 'boolean' | 'string' }>,
+): void {
+  // the lenient parse only to see the tokens: every option as typed, with its value if any
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const kind = allowed[t.name];
+    if (kind === undefined) {
+      const near = suggest(t.name, Object.keys(allowed));
+      const hint = near === undefined ? '' : `; 您是不是要用 did you mean --${near}?`;
+      throw new UsageError(`未知选项 unknown option '${t.rawName}'${hint}`);
+    }
+    // `--config --period 2026-10`: the value forgotten (Node would read '--period' as a value, or complain in
+    // words of its own); a lone '-' is a value (stdin, stdout)
+    if (kind === true && (t.value === undefined || (!t.inlineValue && /^-./.test(t.value))))
+      throw new UsageError(`${t.rawName} 缺少值 needs a value`);
+    if (kind === 'flag' && t.inlineValue) throw new UsageError(`${t.rawName} 不带值 takes no value`);
   }
 }
 
@@ -56,7 +91,8 @@ export function dataDirToRead(dir: string, config: { influx?: unknown }): string
   if (!isDir)
     throw new MissingInputError(
       dir,
-      `--data ${dir}: no such directory; import readings into it first (plantkpi import FILE.csv --config FILE --data ${dir}) or give the store's directory`,
+      `--data ${dir}: 目录不存在 no such directory; 请先导入读数 import readings into it first ` +
+        `(plantkpi import FILE.csv --config FILE --data ${dir}) 或给出存储所在的目录 or give the store's directory`,
     );
   return dir;
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { displayWidth } from '../kpi/present.ts';
 import { openKysely, openRecords, recordsDir } from '../records/open.ts';
 import { main } from './main.ts';
 
@@ -15,6 +16,13 @@ async function run(...argv: string[]) {
   let err = '';
   const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
+}
+
+/** as on a terminal */
+async function runTty(...argv: string[]) {
+  let out = '';
+  const code = await main(argv, { out: (t) => (out += t), err: () => {}, isTTY: true });
+  return { code, out };
 }
 
 beforeAll(async () => {
@@ -50,12 +58,45 @@ describe('plantkpi audit', { timeout: 120_000 }, () => {
     expect(lines[4]?.split('\t')[6]).toBe('{"job":"j1"}');
   });
 
+  it('on a terminal: aligned columns, bilingual headings, each action named beside its code', async () => {
+    const r = await runTty('audit', '--data', data);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    const cols = (l: string | undefined) => (l ?? '').trim().split(/ {2,}/);
+    expect(cols(lines[0])).toEqual([
+      '序号 seq',
+      '时间 at (UTC)',
+      '动作 action',
+      '期间 period',
+      '由 by',
+      '原因 reason',
+      '详情 detail',
+      '哈希 hash',
+    ]);
+    expect(lines[1]).toMatch(/^-+( {2}-+){7}$/);
+    expect(cols(lines[2]).slice(0, 6)).toEqual([
+      '1',
+      '2026-11-01T00:30:01.000Z',
+      'lock 锁定 locked',
+      '2026-09',
+      'scheduler@a',
+      'month closed',
+    ]);
+    // every column starts where its heading does (CJK headings count two columns)
+    const at = (l: string, cell: string) => displayWidth(l.slice(0, l.indexOf(cell)));
+    expect(at(lines[2]!, 'lock')).toBe(at(lines[0]!, '动作 action'));
+    expect(at(lines[5]!, 'backfill')).toBe(at(lines[0]!, '由 by'));
+    expect(lines[4]).toContain('reopen 重开 reopened');
+    expect(lines[5]).toContain('recompute-refused 拒绝重算 recompute refused');
+    expect(r.out).not.toContain('\t');
+  });
+
   it('--period shows that period only; a malformed period is a usage error', async () => {
     const r = await run('audit', '--data', data, '--period', '2026-09');
     expect(r.out.trimEnd().split('\n').length).toBe(2);
     const bad = await run('audit', '--data', data, '--period', 'October');
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--period 'October' is not a period label/);
+    expect(bad.err).toMatch(/--period 'October' 不是期间 is not a period label/);
   });
 
   it('a data directory without a records store is exit 2, not an empty log', async () => {

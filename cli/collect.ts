@@ -10,7 +10,7 @@ import type { Io, Parsed } from './args.ts';
 
 export async function cmdCollect(o: Parsed, io: Io): Promise<number> {
   const file = o.values.config;
-  if (file === undefined) throw new UsageError('--config is required');
+  if (file === undefined) throw new UsageError('缺少 --config (--config is required)');
   const { config } = loadPlantConfig(file);
   // every secret the sources and the InfluxDB output name, before anything starts (exit 3 with one line)
   checkSecrets({ sources: config.sources, influx: config.influx });
@@ -50,10 +50,11 @@ export function listenProblem(err: unknown, host: string, port: number): string 
 
 export async function cmdOpcua(args: string[], io: Io, parse: (a: string[]) => Parsed): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'browse') throw new UsageError("opcua takes 'browse URL'");
+  if (sub !== 'browse') throw new UsageError(`opcua 没有子命令 has no subcommand '${sub}': browse`);
   const o = parse(rest);
   const url = o.positionals[0];
-  if (url === undefined) throw new UsageError('opcua browse needs the server URL (opc.tcp://host:port/path)');
+  if (url === undefined)
+    throw new UsageError('缺少服务器地址 opcua browse needs the server URL (opc.tcp://host:port/path)');
   const depth = Number(o.values.depth ?? 6);
   const max = Number(o.values.max ?? 5000);
   const user = o.values.user;

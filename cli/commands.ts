@@ -6,26 +6,29 @@ import { EXIT, InputError, KpiError, PlantkpiError, UsageError } from '../config
 import { loadPlantConfig } from '../config/load.ts';
 import { importCsvFile } from '../ingest/csv/import.ts';
 import { compilePlant } from '../kpi/plant.ts';
-import { type LabelNames, labelNames, type PeriodResult } from '../kpi/rows.ts';
+import { scopeNames } from '../kpi/present.ts';
+import { labelNames, type PeriodResult } from '../kpi/rows.ts';
 import { runPeriod } from '../kpi/run.ts';
 import { openStore } from '../store/open.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
 import { compareWithExpected } from './expected.ts';
-import { formatResults, type OutputFormat } from './format.ts';
+import { formatResults, type Names, type OutputFormat } from './format.ts';
+import { hasNoReadings, noReadingsWarning, storeDescription } from './no-readings.ts';
+import { progressTo } from './progress.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_DATA = './data';
 
 function need(o: Parsed, name: string): string {
   const v = o.values[name];
-  if (v === undefined) throw new UsageError(`--${name} is required`);
+  if (v === undefined) throw new UsageError(`缺少 --${name} (--${name} is required)`);
   return v;
 }
 
 export async function cmdImport(o: Parsed, io: Io): Promise<number> {
   const file = o.positionals[0];
-  if (file === undefined) throw new UsageError('import needs a CSV FILE');
+  if (file === undefined) throw new UsageError('缺少 CSV 文件 import needs a CSV FILE');
   const { config } = loadPlantConfig(need(o, 'config'));
   const store = await openStore(config, o.values.data ?? DEFAULT_DATA);
   try {
@@ -52,15 +55,29 @@ export async function cmdImport(o: Parsed, io: Io): Promise<number> {
   }
 }
 
-export async function cmdKpi(o: Parsed): Promise<{ results: PeriodResult[]; names: LabelNames }> {
+export interface KpiRun {
+  results: PeriodResult[];
+  names: Names;
+  /** where the readings were read, for messages */
+  store: string;
+}
+
+export async function cmdKpi(o: Parsed): Promise<KpiRun> {
   const { config } = loadPlantConfig(need(o, 'config'));
   const period = need(o, 'period');
   const plant = compilePlant(config);
   // read before the store is opened: a malformed period is a usage error (PeriodError)
   const p = parsePeriod(period, plant.timeZone);
-  const store = await openStore(config, dataDirToRead(o.values.data ?? DEFAULT_DATA, config));
+  const dataDir = dataDirToRead(o.values.data ?? DEFAULT_DATA, config);
+  const store = await openStore(config, dataDir);
   try {
-    return { results: [await runPeriod(store, plant, p)], names: labelNames(config) };
+    const names: Names = {
+      labels: labelNames(config),
+      scopes: scopeNames(plant),
+      signals: new Map(config.signals.flatMap((s) => (s.name ? [[s.id, s.name] as const] : []))),
+    };
+    const results = [await runPeriod(store, plant, p)];
+    return { results, names, store: storeDescription(config, store, dataDir) };
   } catch (err) {
     // ours carry their exit code (a data error 5, a store busy or out of reach 6); anything unforeseen while
     // computing is a failed computation (5)
@@ -71,13 +88,19 @@ export async function cmdKpi(o: Parsed): Promise<{ results: PeriodResult[]; name
   }
 }
 
-/** `plantkpi kpi`: the rows in the --format asked for, on stdout. */
+/**
+ * `plantkpi kpi`: the rows in the --format asked for, on stdout. A period without a single reading in the store is
+ * printed all the same, with a warning on stderr and exit 8 (cli/no-readings.ts).
+ */
 export async function cmdKpiPrint(o: Parsed, io: Io): Promise<number> {
   const format = (o.values.format ?? 'table') as OutputFormat;
-  if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv`);
-  const { results, names } = await cmdKpi(o);
+  if (!['table', 'json', 'csv'].includes(format))
+    throw new UsageError(`--format 只能是 takes table, json 或 or csv (got '${format}')`);
+  const { results, names, store } = await cmdKpi(o);
   io.out(formatResults(results, format, names));
-  return EXIT.ok;
+  const empty = results.filter(hasNoReadings);
+  for (const r of empty) io.err(noReadingsWarning(r.period, store));
+  return empty.length > 0 ? EXIT.noReadings : EXIT.ok;
 }
 
 /** The golden scenario: the reference plant from its readings to KPIs checked against expected.json. */
@@ -85,14 +108,15 @@ export async function cmdReference(o: Parsed, io: Io): Promise<number> {
   const refDir = path.join(ROOT, 'test', 'fixtures', 'reference-plant');
   const csv = o.values.csv ?? path.join(refDir, 'readings.csv');
   const configFile = o.values.config ?? path.join(ROOT, 'config', 'examples', 'reference-plant.yaml');
-  if (!existsSync(csv)) throw new UsageError(`readings not found at ${csv}; pass --csv FILE`);
+  if (!existsSync(csv))
+    throw new UsageError(`找不到读数文件 readings not found at ${csv}; 请给出 pass --csv FILE`);
   const data = o.values.data ?? path.join(DEFAULT_DATA, 'reference');
   rmSync(data, { recursive: true, force: true });
   io.out(`参考工厂 Reference plant: importing ${csv} into ${data}\n`);
   const code = await cmdImport({ values: { config: configFile, data }, positionals: [csv] }, io);
   if (code !== EXIT.ok) return code;
   const results: PeriodResult[] = [];
-  let names: LabelNames | undefined;
+  let names: Names = {};
   for (const period of ['2026-10', '2026-10-05']) {
     const r = await cmdKpi({ values: { config: configFile, data, period }, positionals: [] });
     results.push(...r.results);
@@ -115,22 +139,27 @@ export async function cmdReference(o: Parsed, io: Io): Promise<number> {
 export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
   const configFile = o.values.config ?? path.join(ROOT, 'config', 'examples', 'magnesium-site.yaml');
   const days = Number(o.values.days ?? 31);
-  if (!Number.isInteger(days) || days < 1 || days > 31) throw new UsageError('--days takes 1 to 31');
+  if (!Number.isInteger(days) || days < 1 || days > 31)
+    throw new UsageError(`--days 取 1 到 31 takes 1 to 31 (got '${o.values.days}')`);
   const dataDir = o.values.data ?? path.join(DEFAULT_DATA, 'demo');
   const known = ['rollover', 'replacement', 'outage', 'bad-payloads'] as const;
   const asked = (o.values.faults ?? known.join(',')).split(',').filter((f) => f !== '' && f !== 'none');
   for (const f of asked) {
     if (!(known as readonly string[]).includes(f))
-      throw new UsageError(`--faults takes ${known.join(', ')} or none (got '${f}')`);
+      throw new UsageError(`--faults 取 takes ${known.join(', ')} 或 or none (got '${f}')`);
   }
   const faults = new Set(
     asked.filter((f) => f !== 'bad-payloads') as ('rollover' | 'replacement' | 'outage')[],
   );
   if (o.values['influx-database'] !== undefined && o.values.influx === undefined)
-    throw new UsageError('--influx-database NAME goes with --influx URL');
+    throw new UsageError(
+      '--influx-database NAME 只能与 --influx URL 同用 (--influx-database NAME goes with --influx URL)',
+    );
   const { runDemo } = await import('../sim/demo/run.ts');
   const { demoSummary } = await import('../sim/demo/summary.ts');
   const t0 = Date.now();
+  // a bar redrawn on a terminal; a plain line per bar into a log
+  const progress = progressTo(io);
   io.out(`镁业基地模拟 Simulated magnesium site: ${days} day(s) of October 2026, data in ${dataDir}\n`);
   const r = await runDemo({
     configFile,
@@ -147,8 +176,9 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
         : { url: o.values.influx, database: o.values['influx-database'] ?? 'plantkpi' },
     redisUrl: o.values.redis,
     nowMs: Date.now(),
-    progress: (t) => io.out(t),
+    progress,
   });
+  progress.flush();
   const { compilePlant } = await import('../kpi/plant.ts');
   io.out(
     `采集 Collected: ${r.stored.toLocaleString('en-US')} readings stored ` +

@@ -25,11 +25,11 @@ export function refusedFile(name: string | undefined, deadLetterDir: string): st
 
 export async function cmdDeadletter(args: string[], io: Io, parse: (a: string[]) => Parsed): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'replay') throw new UsageError("deadletter takes 'replay --config FILE [--file NAME]'");
+  if (sub !== 'replay') throw new UsageError(`deadletter 没有子命令 has no subcommand '${sub}': replay`);
   const o = parse(rest);
-  if (o.positionals.length > 0) throw new UsageError(`unexpected '${o.positionals[0]}'`);
+  if (o.positionals.length > 0) throw new UsageError(`多余的参数 unexpected '${o.positionals[0]}'`);
   const configFile = o.values.config;
-  if (configFile === undefined) throw new UsageError('--config is required');
+  if (configFile === undefined) throw new UsageError('缺少 --config (--config is required)');
   const { config } = loadPlantConfig(configFile);
   if (config.influx === undefined) {
     throw new CliError(`${configFile} has no influx section: there is no InfluxDB to replay into`);
@@ -52,20 +52,20 @@ export async function cmdDeadletter(args: string[], io: Io, parse: (a: string[])
 
   if (!r.found || r.readings === 0) {
     io.out(
-      `deadletter replay: nothing to replay: ${r.found ? `${file} holds no refused readings` : `no file ${file}`}` +
+      `死信重放 deadletter replay: 无可重放 nothing to replay: ${r.found ? `${file} holds no refused readings` : `no file ${file}`}` +
         (r.otherLines > 0 ? ` (${r.otherLines} other lines kept: not refused readings)` : '') +
         '\n',
     );
     return r.otherLines > 0 ? EXIT.input : EXIT.ok;
   }
   const parts = [
-    `deadletter replay ${file}: ${r.replayed} of ${r.readings} readings replayed (stored in ${target.description}, removed from the file)`,
+    `死信重放 deadletter replay ${file}: ${r.replayed} of ${r.readings} readings replayed (stored in ${target.description}, removed from the file)`,
     `${r.stillRefused} still refused (kept)`,
   ];
   if (r.notTried > 0) parts.push(`${r.notTried} not tried (kept)`);
   if (r.otherLines > 0) parts.push(`${r.otherLines} other lines kept (not refused readings)`);
   io.out(`${parts.join('; ')}\n`);
-  for (const reason of r.reasons.slice(0, 10)) io.out(`  still refused: ${reason}\n`);
+  for (const reason of r.reasons.slice(0, 10)) io.out(`  仍被拒 still refused: ${reason}\n`);
   if (r.stoppedBy) {
     const e = r.stoppedBy;
     throw new CliError(

@@ -1,16 +1,30 @@
-/** Printing KPI results: an aligned table for people, JSON for programs, CSV (UTF-8 with BOM) for Excel. */
+/**
+ * Printing KPI results: a table for people (names beside codes, each unit's precision, zh-CN with English: the
+ * conventions of kpi/present.ts), JSON for programs, CSV (UTF-8 with BOM) for Excel.
+ */
 import { resultsCsv } from '../kpi/export/csv.ts';
-import { kpiLabel, type LabelNames, type PeriodResult, SCOPE_LABELS } from '../kpi/rows.ts';
+import { displayWidth, formatValue, PROVISIONAL_LABEL, STATUS_LABELS, scopeName } from '../kpi/present.ts';
+import { kpiLabel, type LabelNames, type PeriodResult, SCOPE_LABELS, type ScopeKind } from '../kpi/rows.ts';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
+
+/** The names a table shows beside the codes; a code without a name is shown alone. */
+export interface Names {
+  /** carriers and products, for KPI labels (kpi/rows.ts labelNames) */
+  labels?: LabelNames;
+  /** scopes and equipment, keyed `type|id` (kpi/present.ts scopeNames) */
+  scopes?: ReadonlyMap<string, string>;
+  /** signals: id -> name */
+  signals?: ReadonlyMap<string, string>;
+}
 
 export function formatResults(
   results: readonly PeriodResult[],
   format: OutputFormat,
-  names?: LabelNames,
+  names: Names = {},
 ): string {
   if (format === 'json') return `${JSON.stringify(toJson(results), null, 2)}\n`;
-  if (format === 'csv') return resultsCsv(results, names);
+  if (format === 'csv') return resultsCsv(results, names.labels);
   return toTable(results, names);
 }
 
@@ -22,69 +36,65 @@ export function toJson(results: readonly PeriodResult[]) {
   };
 }
 
-function fmt(x: number): string {
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1000) return x.toLocaleString('en-US', { maximumFractionDigits: 1 });
-  if (a >= 1) return x.toFixed(3);
-  return x.toPrecision(4);
-}
-
-/** Display width: CJK characters take two columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s)
-    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
-      ch,
-    )
-      ? 2
-      : 1;
-  return w;
-}
-
 function pad(s: string, n: number, right = false): string {
-  const fill = ' '.repeat(Math.max(0, n - width(s)));
+  const fill = ' '.repeat(Math.max(0, n - displayWidth(s)));
   return right ? fill + s : s + fill;
 }
 
-function table(head: string[], rows: string[][], rightCols: Set<number>): string {
-  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!, rightCols.has(i))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+/**
+ * Rows aligned in columns (CJK characters count two), the head underlined; a row of one cell is a heading that spans
+ * the table (a scope's name above its KPIs).
+ */
+export function table(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: ReadonlySet<number>,
+) {
+  const cells = rows.filter((r) => r.length > 1);
+  const widths = head.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => pad(c, widths[i]!, right.has(i)))
+      .join('  ')
+      .trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-function toTable(results: readonly PeriodResult[], names?: LabelNames): string {
+/** "党支部 B-ELY 电解党支部 Electrolysis branch": the kind (zh-CN), the code, the name when there is one. */
+export function scopeTitle(type: ScopeKind, id: string, names: Names): string {
+  const name = names.scopes ? scopeName(names.scopes, type, id) : id;
+  return [SCOPE_LABELS[type].split(' ')[0]!, id, name === id ? '' : name].filter((s) => s !== '').join(' ');
+}
+
+function toTable(results: readonly PeriodResult[], names: Names): string {
   const out: string[] = [];
   for (const r of results) {
-    out.push(`期间 Period ${r.period} (${r.timeZone})`);
-    const rows = r.kpis.map((k) => [
-      SCOPE_LABELS[k.scope_type].split(' ')[0]!,
-      k.scope_id,
-      k.kpi,
-      shortLabel(kpiLabel(k.kpi, names)),
-      fmt(k.value),
-      k.unit,
-      k.provisional ? '暂定 provisional' : '',
-    ]);
-    out.push(table(['范围 scope', 'id', 'kpi', '指标', '数值 value', '单位 unit', ''], rows, new Set([4])));
-    if (r.targets.length > 0) {
-      out.push('', '目标 Targets');
-      const trs = r.targets.map((t) => [
-        t.scope_id,
-        t.kpi,
-        t.target_max !== undefined ? `<= ${t.target_max}` : `>= ${t.target_min}`,
-        t.actual === null ? '-' : fmt(t.actual),
-        t.status === 'met' ? '达标 met' : t.status === 'missed' ? '未达标 missed' : '无数据 no data',
+    out.push(`期间 Period ${r.period} (${r.timeZone})`, '');
+    // a heading row per scope, its KPIs under it: names beside codes without a table too wide to read
+    const rows: string[][] = [];
+    let last = '';
+    for (const k of r.kpis) {
+      const key = `${k.scope_type}|${k.scope_id}`;
+      if (key !== last) rows.push([scopeTitle(k.scope_type, k.scope_id, names)]);
+      last = key;
+      rows.push([
+        `  ${kpiLabel(k.kpi, names.labels)}`,
+        k.kpi,
+        formatValue(k.value, k.unit),
+        // a ratio reads as a percentage in its value ("86.2 %")
+        k.unit === '1' ? '' : k.unit,
+        k.provisional ? PROVISIONAL_LABEL : '',
       ]);
-      out.push(table(['范围 scope', 'kpi', '目标 target', '实际 actual', '状态 status'], trs, new Set([3])));
     }
+    out.push(table(['指标 KPI', '代码 code', '数值 value', '单位 unit', ''], rows, new Set([2])));
+    if (r.targets.length > 0) out.push('', '目标 Targets', targetTable(r, names));
     const weak = r.quality.filter((q) => q.completeness < 1 || q.notes.length > 0);
     if (weak.length > 0) {
       out.push('', '数据质量 Data quality');
       for (const q of weak) {
-        out.push(
-          `  ${q.signal}: ${(q.completeness * 100).toFixed(1)} % complete (${q.present}/${q.expected})`,
-        );
+        const name = names.signals?.get(q.signal);
+        const complete = `完整率 complete ${formatValue(q.completeness, '1')} (${q.present}/${q.expected})`;
+        out.push(`  ${q.signal}${name ? ` ${name}` : ''}: ${complete}`);
         for (const n of q.notes) out.push(`    - ${n}`);
       }
     }
@@ -93,10 +103,28 @@ function toTable(results: readonly PeriodResult[], names?: LabelNames): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The zh-CN part of a label: "能耗 Energy: 电力 Electricity" -> "能耗 电力"; "综合能耗 Comprehensive energy" -> "综合能耗". */
-function shortLabel(label: string): string {
-  return label
-    .split(/[: ]+/)
-    .filter((w) => /[\u4e00-\u9fff]/.test(w))
-    .join(' ');
+/** Each target with its scope's name, the KPI's label, target and actual in the KPI's unit, the status. */
+function targetTable(r: PeriodResult, names: Names): string {
+  // a target row carries no unit: its KPI's rows do (any scope: a KPI has one unit)
+  const units = new Map(r.kpis.map((k) => [k.kpi, k.unit]));
+  const rows = r.targets.map((t) => {
+    const unit = units.get(t.kpi);
+    const show = (x: number | null | undefined) =>
+      unit === undefined ? (x ?? '-').toString() : formatValue(x, unit);
+    const goal = t.target_max !== undefined ? `<= ${show(t.target_max)}` : `>= ${show(t.target_min)}`;
+    return [
+      scopeTitle(t.scope_type, t.scope_id, names),
+      kpiLabel(t.kpi, names.labels),
+      goal,
+      show(t.actual),
+      unit === undefined || unit === '1' ? '' : unit,
+      STATUS_LABELS[t.status],
+      t.provisional && t.status !== 'no_data' ? PROVISIONAL_LABEL : '',
+    ];
+  });
+  return table(
+    ['范围 scope', '指标 KPI', '目标 target', '实际 actual', '单位 unit', '状态 status', ''],
+    rows,
+    new Set([2, 3]),
+  );
 }

@@ -22,12 +22,13 @@ import {
 import { runPeriod } from '../kpi/run.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
+import { hasNoReadings, noReadingsWarning, storeDescription } from './no-readings.ts';
 
 const DEFAULT_DATA = './data';
 
 function configOf(o: Parsed) {
   const file = o.values.config;
-  if (file === undefined) throw new UsageError('--config is required');
+  if (file === undefined) throw new UsageError('缺少 --config (--config is required)');
   return loadPlantConfig(file).config;
 }
 
@@ -38,7 +39,8 @@ function instantArg(option: string, value: string): string {
   if (option === 'to' && value === 'now') return value;
   if (!INSTANT.test(value))
     throw new UsageError(
-      `--${option} '${value}' is not a date (2026-10-01) or an ISO date-time (2026-10-01T08:00, 2026-10-01T08:00+08:00)`,
+      `--${option} '${value}' 不是日期或 ISO 时间 is not a date (2026-10-01) or an ISO date-time ` +
+        `(2026-10-01T08:00, 2026-10-01T08:00+08:00)`,
     );
   return value;
 }
@@ -72,7 +74,7 @@ export async function cmdWorker(o: Parsed, io: Io): Promise<number> {
   const { worker, queue } = startWorker(rt, log, Number(o.values.concurrency ?? 1));
   redisErrorsToLog(rt, queue, log, worker);
   io.out(
-    `worker for config ${rt.configHash} on ${rt.config.jobs.redis.url} (prefix ${rt.config.jobs.prefix})\n`,
+    `作业进程 worker for config ${rt.configHash} on ${rt.config.jobs.redis.url} (prefix ${rt.config.jobs.prefix})\n`,
   );
   log('info', 'worker stopping', { signal: await untilSignal() });
   await worker.close();
@@ -107,15 +109,17 @@ export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
   const locked = [...new Set([...plan.locked, ...missing.locked])];
   const notCaughtUp = Object.entries(missing.skipped).map(([k, n]) => `${n} ${k}`);
   io.out(
-    `schedulers installed (hour ${rt.config.jobs.hourlyCron}, day ${rt.config.jobs.dailyCron}, month ${rt.config.jobs.monthlyCron}, ${rt.plant.timeZone})\n` +
-      `recompute after config change: ${periodList(plan.enqueued)}\n` +
-      `asked for earlier and queued again: ${periodList(missing.requeued)}\n` +
-      `missed ticks caught up: ${periodList(missing.caughtUp)}` +
+    `调度已安装 schedulers installed (hour ${rt.config.jobs.hourlyCron}, day ${rt.config.jobs.dailyCron}, month ${rt.config.jobs.monthlyCron}, ${rt.plant.timeZone})\n` +
+      `配置变更后重算 recompute after config change: ${periodList(plan.enqueued)}\n` +
+      `先前请求、重新入队 asked for earlier and queued again: ${periodList(missing.requeued)}\n` +
+      `补上错过的调度 missed ticks caught up: ${periodList(missing.caughtUp)}` +
       (notCaughtUp.length
-        ? `; older than jobs.catchUpDays, not caught up (backfill them): ${notCaughtUp.join(', ')}`
+        ? `; 超出 jobs.catchUpDays 未补（请回填）older than jobs.catchUpDays, not caught up (backfill them): ${notCaughtUp.join(', ')}`
         : '') +
       '\n' +
-      (locked.length ? `locked months not recomputed (reopen them): ${locked.join(', ')}\n` : ''),
+      (locked.length
+        ? `已锁定月份未重算（请重开）locked months not recomputed (reopen them): ${locked.join(', ')}\n`
+        : ''),
   );
   if (o.values.once === undefined) await untilSignal();
   watch?.stop();
@@ -126,12 +130,12 @@ export async function cmdScheduler(o: Parsed, io: Io): Promise<number> {
 
 export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
   if (o.values.from === undefined || o.values.to === undefined)
-    throw new UsageError('backfill needs --from DATE and --to DATE');
+    throw new UsageError('缺少 --from 或 --to (backfill needs --from DATE and --to DATE)');
   const from = instantArg('from', o.values.from);
   const to = instantArg('to', o.values.to);
   const kinds = (o.values.kinds ?? 'day,month').split(',') as JobKind[];
   for (const k of kinds)
-    if (!JOB_KINDS.includes(k)) throw new UsageError(`--kinds takes hour, day, month (got '${k}')`);
+    if (!JOB_KINDS.includes(k)) throw new UsageError(`--kinds 取 takes hour, day, month (got '${k}')`);
   const config = configOf(o);
   // the range is read in the site's zone before anything connects: a bad one is a usage error (PeriodError)
   const planned = kinds.map((kind) => ({
@@ -197,7 +201,7 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
     const added = results.filter((r) => r.added).length;
     const existing = results.length - added;
     io.out(
-      `backfill ${from}..${to} (${kinds.join(', ')}): ${added} jobs enqueued, ${existing} already there\n`,
+      `回填 backfill ${from}..${to} (${kinds.join(', ')}): ${added} jobs enqueued, ${existing} already there\n`,
     );
     if (refused.length > 0)
       throw new RefusedError(
@@ -214,22 +218,31 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
 export async function cmdExport(o: Parsed, io: Io): Promise<number> {
   const config = configOf(o);
   const period = o.values.period;
-  if (period === undefined) throw new UsageError('--period is required (a month, e.g. 2026-10)');
+  if (period === undefined)
+    throw new UsageError('缺少 --period (--period is required: a month, e.g. 2026-10)');
   // a month and nothing else: the label names the export's folder
-  if (!/^\d{4}-\d{2}$/.test(period))
-    throw new UsageError(`--period must be a month, e.g. 2026-10 (got '${period}')`);
+  const notMonth = `--period 须是月份 must be a month, e.g. 2026-10 (got '${period}')`;
+  if (!/^\d{4}-\d{2}$/.test(period)) throw new UsageError(notMonth);
   const { compilePlant } = await import('../kpi/plant.ts');
   const { configHash } = await import('../kpi/jobs/plan.ts');
   const { openStore } = await import('../store/open.ts');
   const plant = compilePlant(config);
   const p = parsePeriod(period, plant.timeZone); // a PeriodError is a usage error
-  if (p.kind !== 'month') throw new UsageError(`--period must be a month, e.g. 2026-10 (got '${period}')`);
-  const store = await openStore(config, dataDirToRead(o.values.data ?? DEFAULT_DATA, config));
+  if (p.kind !== 'month') throw new UsageError(notMonth);
+  const dataDir = dataDirToRead(o.values.data ?? DEFAULT_DATA, config);
+  const store = await openStore(config, dataDir);
   try {
     const result = await runPeriod(store, plant, p);
     const dir = o.values.out ?? config.jobs.exportDir;
     const manifest = await exportMonth(result, plant, { dir, configHash: configHash(config) });
-    io.out(`export ${period}: ${manifest.files.length} files and manifest.json in ${dir}/${period}\n`);
+    io.out(
+      `导出 export ${period}: ${manifest.files.length} 个文件和 files and manifest.json in ${dir}/${period}\n`,
+    );
+    // written all the same (a month closed empty is a fact worth filing), but said, with its own exit code
+    if (hasNoReadings(result)) {
+      io.err(noReadingsWarning(period, storeDescription(config, store, dataDir)));
+      return EXIT.noReadings;
+    }
   } catch (err) {
     // ours carry their own exit code (no factor valid: 5; InfluxDB out of reach: 6)
     if (err instanceof PlantkpiError) throw err;

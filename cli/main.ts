@@ -1,182 +1,164 @@
 /**
- * The `plantkpi` command: reads the command name, hands the options to the command's module, and turns what it
- * throws into one line on stderr and the error's own exit code (config/errors.ts has the table).
+ * The `plantkpi` command: reads the command name, parses the command's options (cli/usage.ts declares them, with the
+ * help), hands them to the command's module, and turns what it throws into one line on stderr and the error's own
+ * exit code (config/errors.ts has the table; `plantkpi --help` prints it).
  */
 import { EXIT, exitCodeOf, KpiError, PlantkpiError, UsageError } from '../config/errors.ts';
 import { ConfigError, formatProblems } from '../config/problems.ts';
 import { type Io, opts, stdio } from './args.ts';
 import { cmdDemo, cmdImport, cmdKpiPrint, cmdReference } from './commands.ts';
+import { suggest } from './suggest.ts';
+import {
+  allowedOptions,
+  type CommandSpec,
+  commandHelp,
+  commandWords,
+  findCommand,
+  groupHelp,
+  mainHelp,
+  shortUsage,
+  subcommands,
+} from './usage.ts';
 import { cmdSchema, cmdValidate } from './validate.ts';
 
-const HELP = `plantkpi — plant energy, carbon and OEE KPIs attributed to branches, areas and teams
+/** The words that ask for help, anywhere before a `--`. */
+function wantsHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
 
-Usage:
-  plantkpi validate FILE                          check a plant config; every problem with its path
-  plantkpi import FILE.csv --config FILE [--data DIR]
-                                                  import signal,time,value readings into the store
-  plantkpi kpi --config FILE --period P [--data DIR] [--format table|json|csv]
-                                                  KPI and target rows; P = 2026-10 | 2026-10-05 |
-                                                  2026-10-05T08 | FROM..TO (dates or ISO date-times)
-  plantkpi demo [--days N] [--seed N] [--faults rollover,replacement,outage,bad-payloads|none] [--data DIR]
-                [--mqtt URL] [--influx URL [--influx-database NAME]] [--redis URL]
-                                                  a simulated magnesium site for October 2026: OPC UA and
-                                                  MQTT -> collector -> store -> KPIs, summary and export;
-                                                  given URLs, it uses that broker, stores in that InfluxDB 1.x
-                                                  (database plantkpi) and runs the KPI jobs on that Redis
-  plantkpi simulate [--mqtt URL [--mqtt-user NAME --mqtt-password-env VAR]] [--opcua-port N]
-                   [--opcua-host NAME] [--catch-up-days N] [--seed N] [--wait-for URL]
-                                                  the simulated site as a service: replays the last days fast,
-                                                  then publishes in real time (MQTT and OPC UA); with --wait-for,
-                                                  the replay starts once URL answers 200 (the collector's /health)
-  plantkpi reference [--data DIR] [--csv FILE]    the reference plant: import, then KPIs for 2026-10 and
-                                                  2026-10-05, checked against expected.json
-  plantkpi schema [--out FILE]                    JSON Schema of the plant config, for editors
-  plantkpi worker --config FILE [--data DIR] [--concurrency N]
-                                                  run KPI jobs from Redis (BullMQ); as many as wanted
-  plantkpi scheduler --config FILE [--once 1]     install the hourly/daily/monthly schedulers (idempotent)
-                                                  and enqueue recomputes the config change calls for
-  plantkpi backfill --config FILE --from DATE --to DATE|now [--kinds day,month] [--reopen "reason"]
-                                                  enqueue every period the range [from, to) touches, whole,
-                                                  that has ended (--to is exclusive); months are closed
-                                                  (exported, then locked) as the monthly job does
-  plantkpi export --config FILE --period 2026-10 [--data DIR] [--out DIR]
-                                                  the monthly export (xlsx, CSV, Arrow, per branch, manifest)
-  plantkpi audit [--period P] [--verify] [--data DIR] [--config FILE]
-                                                  the records store's audit log (locks, reopens, refusals,
-                                                  exports); --verify checks its hash chain (exit 1 names the
-                                                  first edited or deleted entry)
-  plantkpi records backup --config FILE [--data DIR] --out FILE|-
-  plantkpi records restore --config FILE [--data DIR] --from FILE|- [--force]
-                                                  the records store (locks, audit log, computed periods,
-                                                  manifests) to one file and back, PostgreSQL or embedded
-                                                  either way; restore refuses a damaged, truncated or newer
-                                                  file (exit 4) and a store with contents without --force (7)
-  plantkpi collect --config FILE                  run the configured OPC UA and MQTT sources into InfluxDB
-                                                  (/metrics and /health on collector.httpPort; SIGTERM flushes)
-  plantkpi deadletter replay --config FILE [--file NAME]
-                                                  re-send readings InfluxDB refused, after a fix; stored ones
-                                                  leave the file (exit 4: some still refused, kept in it)
-  plantkpi opcua browse URL [--depth N] [--max N] [--user NAME [--password-env VAR]]
-                                                  a server's numeric variables as draft signal config
-
-Exit codes: 0 ok, 1 failure (e.g. the collector's port is in use), 2 usage (e.g. a malformed period, a --data
-directory that does not exist), 3 invalid config (or a secret it names is not set), 4 rejected input lines
-(or a backup file refused whole), 5 KPI computation failed, 6 unavailable (the data directory is locked by another
-writer, InfluxDB does not answer: try again later), 7 refused (a locked month without --reopen; audited, the other
-periods were enqueued; a restore over a records store with contents, without --force).
-`;
+/**
+ * The command the words name: its spec (`records backup`), or the group it belongs to (`records`) when the
+ * subcommand is missing or unknown, or nothing for an unknown command.
+ */
+function resolve(command: string, rest: readonly string[]): { spec?: CommandSpec; group?: string } {
+  if (subcommands(command).length > 0) {
+    const spec = findCommand(`${command} ${rest[0] ?? ''}`);
+    return spec ? { spec } : { group: command };
+  }
+  const spec = findCommand(command);
+  return spec ? { spec } : {};
+}
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') {
+    io.out(mainHelp());
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === 'help') return help(rest, io);
+  const { spec, group } = resolve(command, rest);
+  // `plantkpi kpi --help`, `plantkpi records --help`, `plantkpi records backup --help`
+  if (wantsHelp(rest)) {
+    if (spec) io.out(commandHelp(spec));
+    else if (group !== undefined) io.out(groupHelp(group));
+    else return report(unknownCommand(command), io);
+    return EXIT.ok;
+  }
+  /** the command's own options, from cli/usage.ts */
+  const parse = (args: string[]) => opts(args, allowedOptions(spec!));
   try {
+    if (group !== undefined) throw unknownSubcommand(group, rest[0]);
+    if (spec === undefined) throw unknownCommand(command);
     switch (command) {
       case 'validate':
-        return cmdValidate(opts(rest, {}), io);
+        return cmdValidate(parse(rest), io);
       case 'import':
-        return await cmdImport(opts(rest, { config: true, data: true }), io);
+        return await cmdImport(parse(rest), io);
       case 'kpi':
-        return await cmdKpiPrint(opts(rest, { config: true, data: true, period: true, format: true }), io);
+        return await cmdKpiPrint(parse(rest), io);
       case 'collect': {
         // loaded on demand: the collector's client libraries are heavy
         const { cmdCollect } = await import('./collect.ts');
-        return await cmdCollect(opts(rest, { config: true }), io);
+        return await cmdCollect(parse(rest), io);
       }
       case 'deadletter':
-        return await (await import('./deadletter.ts')).cmdDeadletter(rest, io, (a) =>
-          opts(a, { config: true, file: true }),
-        );
+        return await (await import('./deadletter.ts')).cmdDeadletter(rest, io, parse);
       case 'opcua': {
         const { cmdOpcua } = await import('./collect.ts');
-        return await cmdOpcua(rest, io, (a) =>
-          opts(a, { depth: true, max: true, user: true, 'password-env': true }),
-        );
+        return await cmdOpcua(rest, io, parse);
       }
       case 'worker':
       case 'scheduler':
       case 'backfill':
       case 'export': {
         const jobs = await import('./jobs.ts');
-        const o = opts(rest, {
-          config: true,
-          data: true,
-          concurrency: true,
-          once: true,
-          from: true,
-          to: true,
-          kinds: true,
-          reopen: true,
-          period: true,
-          out: true,
-        });
+        const o = parse(rest);
         if (command === 'worker') return await jobs.cmdWorker(o, io);
         if (command === 'scheduler') return await jobs.cmdScheduler(o, io);
         if (command === 'backfill') return await jobs.cmdBackfill(o, io);
         return await jobs.cmdExport(o, io);
       }
       case 'records':
-        return await (await import('./records.ts')).cmdRecords(rest, io);
-      case 'audit': {
-        const { AUDIT_OPTIONS, cmdAudit } = await import('./audit.ts');
-        return await cmdAudit(opts(rest, AUDIT_OPTIONS), io);
-      }
+        return await (await import('./records.ts')).cmdRecords(rest, io, parse);
+      case 'audit':
+        return await (await import('./audit.ts')).cmdAudit(parse(rest), io);
       case 'demo':
-        return await cmdDemo(
-          opts(rest, {
-            data: true,
-            config: true,
-            days: true,
-            seed: true,
-            faults: true,
-            mqtt: true,
-            influx: true,
-            'influx-database': true,
-            redis: true,
-          }),
-          io,
-        );
+        return await cmdDemo(parse(rest), io);
       case 'simulate':
-        return await (await import('./simulate.ts')).cmdSimulate(
-          opts(rest, {
-            mqtt: true,
-            'opcua-port': true,
-            'opcua-host': true,
-            'mqtt-user': true,
-            'mqtt-password-env': true,
-            'wait-for': true,
-            pki: true,
-            seed: true,
-            'catch-up-days': true,
-          }),
-        );
+        return await (await import('./simulate.ts')).cmdSimulate(parse(rest));
       case 'reference':
-        return await cmdReference(opts(rest, { data: true, csv: true, config: true }), io);
+        return await cmdReference(parse(rest), io);
       case 'schema':
-        return cmdSchema(opts(rest, { out: true }), io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(HELP);
-        return command === undefined ? EXIT.usage : EXIT.ok;
+        return cmdSchema(parse(rest), io);
       default:
-        throw new UsageError(`unknown command '${command}'`);
+        throw unknownCommand(command);
     }
   } catch (err) {
-    return report(err, io);
+    return report(err, io, spec, group);
   }
 }
 
-function report(err: unknown, io: Io): number {
+/** `plantkpi help [COMMAND [SUBCOMMAND]]` */
+function help(words: readonly string[], io: Io): number {
+  const [command, ...rest] = words;
+  if (command === undefined) {
+    io.out(mainHelp());
+    return EXIT.ok;
+  }
+  const { spec, group } = resolve(command, rest);
+  if (spec) io.out(commandHelp(spec));
+  else if (group !== undefined) io.out(groupHelp(group));
+  else return report(unknownCommand(command), io);
+  return EXIT.ok;
+}
+
+function unknownCommand(command: string): UsageError {
+  const near = suggest(command, commandWords());
+  const hint = near === undefined ? '' : `; 您是不是要用 did you mean '${near}'?`;
+  return new UsageError(`未知命令 unknown command '${command}'${hint}`);
+}
+
+function unknownSubcommand(group: string, sub: string | undefined): UsageError {
+  const names = subcommands(group).map((s) => s.name.slice(group.length + 1));
+  if (sub === undefined) return new UsageError(`${group} 需要子命令 takes a subcommand: ${names.join(', ')}`);
+  const near = suggest(sub, names);
+  const hint = near === undefined ? '' : `; 您是不是要用 did you mean '${group} ${near}'?`;
+  return new UsageError(`${group} 没有子命令 has no subcommand '${sub}'${hint}`);
+}
+
+/**
+ * What a thrown error says on stderr: one line for a user's error (a config's problems listed under a headline); a
+ * usage error with the command's usage below it; a stack trace only for an error nobody foresaw.
+ */
+function report(err: unknown, io: Io, spec?: CommandSpec, group?: string): number {
   if (err instanceof ConfigError) {
     const [only] = err.problems;
-    if (err.problems.length === 1 && only) io.err(`plantkpi: ${err.file}: ${only.path}: ${only.message}\n`);
+    const n = err.problems.length;
+    if (n === 1 && only) io.err(`plantkpi: ${err.file}: ${only.path}: ${only.message}\n`);
     else
-      io.err(`plantkpi: ${err.file}: ${err.problems.length} problem(s)\n${formatProblems(err.problems)}\n`);
+      io.err(
+        `plantkpi: ${err.file}: 配置有 ${n} 处问题 ${n} problem(s) in the config\n${formatProblems(err.problems)}\n`,
+      );
   } else if (err instanceof UsageError) {
-    // a malformed period (PeriodError) too: what the caller typed
-    io.err(`plantkpi: ${err.message}\nRun 'plantkpi help' for usage.\n`);
+    // an unknown option or command, a missing one, a malformed period (PeriodError): what the caller typed, then
+    // how the command is used
+    io.err(`plantkpi: ${err.message}\n${shortUsage(spec, group)}`);
   } else if (err instanceof KpiError) {
-    io.err(`plantkpi: KPI computation failed: ${err.message}\n`);
+    io.err(`plantkpi: 指标计算失败 KPI computation failed: ${err.message}\n`);
   } else if (err instanceof PlantkpiError) {
     io.err(`plantkpi: ${err.message}\n`);
   } else {

@@ -23,47 +23,49 @@ import { encodeBackup, parseBackup } from '../records/backup-format.ts';
 import { MIGRATIONS } from '../records/migrations/index.ts';
 import { describeTarget, type RecordsTarget, recordsTarget } from '../records/open.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
-import { type Io, opts } from './args.ts';
+import type { Io, Parsed } from './args.ts';
 
 const DEFAULT_DATA = './data';
-const BACKUP_OPTIONS = { config: true, data: true, out: true } as const;
-const RESTORE_OPTIONS = { config: true, data: true, from: true, force: 'flag' } as const;
 
 /** The records store the config and --data name. */
 function target(values: Record<string, string | undefined>): RecordsTarget {
   const configFile = values.config;
   if (configFile === undefined)
     throw new UsageError(
-      '--config is required (it says whether the records are in PostgreSQL or DATA/records)',
+      '缺少 --config (--config is required: it says whether the records are in PostgreSQL or DATA/records)',
     );
   return recordsTarget(loadPlantConfig(configFile).config, values.data ?? DEFAULT_DATA);
 }
 
-export async function cmdRecords(args: string[], io: Io, nowMs = Date.now()): Promise<number> {
+/** `parse` reads the subcommand's options (cli/main.ts gives the ones cli/usage.ts declares for it). */
+export async function cmdRecords(
+  args: string[],
+  io: Io,
+  parse: (a: string[]) => Parsed,
+  nowMs = Date.now(),
+): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === 'backup') return backup(rest, io, nowMs);
-  if (sub === 'restore') return restore(rest, io);
-  throw new UsageError(
-    "records takes 'backup --config FILE [--data DIR] --out FILE' or 'restore --config FILE [--data DIR] --from FILE [--force]'",
-  );
+  if (sub === 'backup') return backup(parse(rest), io, nowMs);
+  if (sub === 'restore') return restore(parse(rest), io);
+  throw new UsageError(`records 没有子命令 has no subcommand '${sub}': backup, restore`);
 }
 
-async function backup(args: string[], io: Io, nowMs: number): Promise<number> {
-  const o = opts(args, BACKUP_OPTIONS);
-  if (o.positionals.length > 0) throw new UsageError(`unexpected '${o.positionals[0]}'`);
+async function backup(o: Parsed, io: Io, nowMs: number): Promise<number> {
+  if (o.positionals.length > 0) throw new UsageError(`多余的参数 unexpected '${o.positionals[0]}'`);
   const out = o.values.out;
-  if (out === undefined) throw new UsageError('--out FILE is required (- for stdout)');
+  if (out === undefined) throw new UsageError('缺少 --out (--out FILE is required, - for stdout)');
   const t = target(o.values);
   // a mistyped --data must not read as an empty store, backed up as such
   if ('dir' in t && !existsSync(t.dir))
     throw new MissingInputError(
       t.dir,
-      `--data ${o.values.data ?? DEFAULT_DATA}: no records store in ${t.dir}: give the data directory the jobs use, or --config with records.url`,
+      `--data ${o.values.data ?? DEFAULT_DATA}: 没有记录库 no records store in ${t.dir}: ` +
+        '请给出作业使用的数据目录 give the data directory the jobs use, 或带 records.url 的 --config or --config with records.url',
     );
   if (out !== '-' && !existsSync(path.dirname(path.resolve(out))))
     throw new MissingInputError(
       out,
-      `--out ${out}: the folder ${path.dirname(out)} does not exist; create it first`,
+      `--out ${out}: 目录不存在 the folder ${path.dirname(out)} does not exist; 请先创建 create it first`,
     );
   const b = await backupRecords(t, { nowMs });
   const text = encodeBackup(b);
@@ -88,13 +90,13 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function restore(args: string[], io: Io): Promise<number> {
-  const o = opts(args, RESTORE_OPTIONS);
-  if (o.positionals.length > 0) throw new UsageError(`unexpected '${o.positionals[0]}'`);
+async function restore(o: Parsed, io: Io): Promise<number> {
+  if (o.positionals.length > 0) throw new UsageError(`多余的参数 unexpected '${o.positionals[0]}'`);
   const from = o.values.from;
-  if (from === undefined) throw new UsageError('--from FILE is required (- for stdin)');
+  if (from === undefined) throw new UsageError('缺少 --from (--from FILE is required, - for stdin)');
   const t = target(o.values);
-  if (from !== '-' && !existsSync(from)) throw new MissingInputError(from, `--from ${from}: no such file`);
+  if (from !== '-' && !existsSync(from))
+    throw new MissingInputError(from, `--from ${from}: 文件不存在 no such file`);
   // the whole file is checked before the store is touched
   const name = from === '-' ? 'stdin' : from;
   const b = parseBackup(from === '-' ? await readStdin() : readFileSync(from), name, Object.keys(MIGRATIONS));

@@ -12,7 +12,7 @@ export async function cmdSimulate(o: Parsed): Promise<number> {
   const user = o.values['mqtt-user'];
   const passwordEnv = o.values['mqtt-password-env'];
   if (passwordEnv !== undefined && user === undefined)
-    throw new UsageError('--mqtt-password-env needs --mqtt-user');
+    throw new UsageError('--mqtt-password-env 需要 needs --mqtt-user');
   // a variable that is not set is a config error naming it (exit 3), before anything starts
   const password = resolveSecret(passwordEnv ? { env: passwordEnv } : undefined, '--mqtt-password-env');
   const { runLiveSim } = await withOpcua(log, () => import('../sim/live.ts'));

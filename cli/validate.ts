@@ -7,7 +7,7 @@ import type { Io, Parsed } from './args.ts';
 
 export function cmdValidate(o: Parsed, io: Io): number {
   const file = o.positionals[0];
-  if (file === undefined) throw new UsageError('validate needs a FILE');
+  if (file === undefined) throw new UsageError('缺少配置文件 validate needs a FILE');
   const { config } = loadPlantConfig(file);
   io.out(
     `${file}: ok — ${config.signals.length} signals, ${config.organisation.branches.length} branches, ` +

@@ -4,7 +4,7 @@
  * command's exit status) and `retryable` (whether trying again later, unchanged, can succeed: the worker retries a job
  * only then; the collector keeps a batch in the spool only then).
  *
- * Exit codes (the README's table says the same):
+ * Exit codes (cli/README.md and `plantkpi --help` say the same, from cli/usage.ts):
  *   0  ok
  *   1  failure: one line saying why (the collector's port is in use, InfluxDB refused a replay); a stack trace
  *      only for an error nobody foresaw
@@ -18,6 +18,9 @@
  *   7  refused: the command asked to change something closed (a locked month without --reopen); the refusal is
  *      audited, and the rest of the command's work was done. Also a restore over a records store that has
  *      contents, without --force (nothing changed, nothing audited: the store was not touched)
+ *   8  no readings: the store holds not a single reading in the period asked for (`plantkpi kpi`, `export`): the
+ *      output is written as usual and a warning on stderr names the period and the store (a wrong --data or
+ *      --period, a collector that never wrote)
  */
 
 export const EXIT = {
@@ -29,6 +32,7 @@ export const EXIT = {
   kpi: 5,
   unavailable: 6,
   refused: 7,
+  noReadings: 8,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -193,15 +193,18 @@ collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/secret-dead" }`,
       [['kpi', '--period', '2026-13'], /'2026-13' is not a valid month/],
       [
         ['export', '--period', '../../2026-10'],
-        /--period must be a month, e\.g\. 2026-10 \(got '\.\.\/\.\.\/2026-10'\)/,
+        /--period 须是月份 must be a month, e\.g\. 2026-10 \(got '\.\.\/\.\.\/2026-10'\)/,
       ],
-      [['export', '--period', '2026-10-05'], /--period must be a month/],
+      [['export', '--period', '2026-10-05'], /--period 须是月份 must be a month/],
       [['export', '--period', '2026-00'], /'2026-00' is not a valid month/],
       [
         ['backfill', '--from', '../2026-10-01', '--to', '2026-11-01'],
-        /--from '\.\.\/2026-10-01' is not a date/,
+        /--from '\.\.\/2026-10-01' 不是日期或 ISO 时间 is not a date/,
       ],
-      [['backfill', '--from', '2026-10-01', '--to', '2026-11-01/x'], /--to '2026-11-01\/x' is not a date/],
+      [
+        ['backfill', '--from', '2026-10-01', '--to', '2026-11-01/x'],
+        /--to '2026-11-01\/x' 不是日期或 ISO 时间 is not a date/,
+      ],
       [['backfill', '--from', '2026-11-01', '--to', '2026-10-01'], /TO is not after FROM/],
       [['backfill', '--from', '2026-02-30', '--to', '2026-03-01'], /not a valid date/],
     ];
@@ -209,7 +212,12 @@ collector: { httpPort: 0, deadLetterDir: "${tmp.dir}/secret-dead" }`,
       const r = await cli(...args, '--config', REFERENCE_CONFIG, '--data', data);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err, args.join(' ')).toMatch(message);
-      expect(r.err).toMatch(/^plantkpi: [^\n]+\nRun 'plantkpi help' for usage\.\n$/);
+      // the message, then the command's usage and where its help is
+      expect(r.err).toMatch(
+        new RegExp(
+          `^plantkpi: [^\\n]+\\n用法 Usage:\\n {2}plantkpi ${args[0]} [^\\n]+\\n帮助 Help: plantkpi ${args[0]} --help\\n$`,
+        ),
+      );
     }
     expect(existsSync(data)).toBe(false);
   });
@@ -227,7 +235,8 @@ describe('the --data directory', () => {
       const r = await cli(...args, '--config', REFERENCE_CONFIG, '--data', data);
       expect(r.code, args[0]).toBe(2);
       expect(r.err, args[0]).toBe(
-        `plantkpi: --data ${data}: no such directory; import readings into it first (plantkpi import FILE.csv --config FILE --data ${data}) or give the store's directory\n`,
+        `plantkpi: --data ${data}: 目录不存在 no such directory; 请先导入读数 import readings into it first ` +
+          `(plantkpi import FILE.csv --config FILE --data ${data}) 或给出存储所在的目录 or give the store's directory\n`,
       );
       expect(r.out, args[0]).toBe('');
     }
@@ -285,7 +294,7 @@ describe('each error ends the command with its own exit code', () => {
     try {
       const r = await cli('kpi', '--period', '2026-10', '--config', REFERENCE_CONFIG, '--data', data);
       expect(r.code).toBe(5);
-      expect(r.err).toBe('plantkpi: KPI computation failed: disk on fire\n');
+      expect(r.err).toBe('plantkpi: 指标计算失败 KPI computation failed: disk on fire\n');
     } finally {
       broken.mockRestore();
     }
@@ -341,6 +350,7 @@ describe('files the CLI writes', () => {
 describe('the bin', () => {
   it('runs through node as installed (tsx loader), printing help', async () => {
     const { stdout } = await promisify(execFile)('node', [path.join(ROOT, 'bin', 'plantkpi.js'), 'help']);
-    expect(stdout).toMatch(/plantkpi — plant energy/);
+    expect(stdout).toMatch(/^plantkpi — 工厂能耗/);
+    expect(stdout).toMatch(/plant energy, carbon and OEE KPIs/);
   });
 });

@@ -54,8 +54,11 @@ describe('plantkpi demo', () => {
     const again = await runPeriod(store, plant, '2026-10-01..2026-10-03');
     await store.close();
     expect(r.out).toContain(demoSummary(again, plant));
-    expect(r.out).toMatch(/A-ELY 电解党员责任区 Electrolysis area: 1,7\d\d\.\d{3} kgce\/t/);
-    expect(r.out).toMatch(/PK-1 铸锭机 Ingot casting machine: OEE 0\.\d{4}/);
+    expect(r.out).toMatch(/A-ELY 电解党员责任区 Electrolysis area: 1,7\d\d\.\d{2} kgce\/t/);
+    expect(r.out).toMatch(/PK-1 铸锭机 Ingot casting machine: OEE \d{2}\.\d % \(开动率 A \d{2,3}\.\d %/);
+    // the output is no terminal: the simulation's bar is one plain line in its last state, no \r redraws
+    expect(r.out).not.toContain('\r');
+    expect(r.out.match(/^模拟 Simulating \[#+\] 100% {2}day 2 of 2$/gm)).toHaveLength(1);
     expect(again.kpis.filter((k) => k.provisional).map((k) => `${k.scope_id} ${k.kpi}`)).toEqual([]);
   }, 120_000);
 });

@@ -327,7 +327,7 @@ describe('plantkpi records backup and restore', { timeout: 60_000 }, () => {
     const r2 = await cli('records', 'backup', '--config', pgConfig(server.url), '--out', noFolder);
     expect(r2).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--out .*: the folder .* does not exist/),
+      err: expect.stringMatching(/--out .*: 目录不存在 the folder .* does not exist/),
     });
     expect((await cli('records', 'dump')).code).toBe(2);
   });

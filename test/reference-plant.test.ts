@@ -86,6 +86,16 @@ describe('reference plant', () => {
     const r = await cli('kpi', '--config', REFERENCE_CONFIG, '--period', '2026-10-05', '--data', tmp.dir);
     expect(r.code).toBe(0);
     expect(r.out).toContain('期间 Period 2026-10-05');
-    expect(r.out).toMatch(/PK-1\s+oee\s/);
+    // each scope's kind, code and name above its rows; each KPI's label beside its code; each unit's precision
+    const lines = r.out.split('\n');
+    const site = lines.indexOf('厂区 SITE 参考镁厂 Reference magnesium site');
+    expect(site).toBeGreaterThan(0);
+    expect(lines[site + 1]).toMatch(
+      /^ {2}能耗 Energy: 电力 Electricity\s+energy\.electricity\s+14,246 {2}kWh$/,
+    );
+    expect(lines).toContain('设备 PK-1 铸锭机 Ingot casting machine');
+    expect(r.out).toMatch(/\n {2}设备综合效率 OEE\s+oee\s+\d{2}\.\d %\n/);
+    expect(r.out).toMatch(/\n {2}综合能耗 Comprehensive energy\s+energy\.total\s+16\.322 {2}tce\n/);
+    expect(r.out).not.toMatch(/\d\.\d{4,}/);
   });
 });

@@ -1,9 +1,12 @@
-/** The demo's printed summary, from a period's KPI rows (pure: the test rebuilds it from the stored readings). */
+/**
+ * The demo's printed summary, from a period's KPI rows (pure: the test rebuilds it from the stored readings). Values
+ * in each unit's precision and statuses as kpi/present.ts shows them everywhere.
+ */
 import type { Plant } from '../../kpi/plant.ts';
-import type { KpiRow, PeriodResult } from '../../kpi/rows.ts';
+import { formatValue, PROVISIONAL_LABEL, STATUS_LABELS } from '../../kpi/present.ts';
+import type { KpiRow, PeriodResult, TargetRow } from '../../kpi/rows.ts';
 
-const num = (x: number, digits = 1) =>
-  x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const num = formatValue;
 
 export function demoSummary(result: PeriodResult, plant: Plant): string {
   const row = (kpi: string, type: string, id: string): KpiRow | undefined =>
@@ -16,16 +19,16 @@ export function demoSummary(result: PeriodResult, plant: Plant): string {
   const carriers = [...plant.carriers.values()]
     .map((car) => {
       const x = v(`energy.${car.id}`, 'site', site);
-      return x === undefined ? null : `${car.name ?? car.id} ${num(x, 0)} ${car.unit}`;
+      return x === undefined ? null : `${car.name ?? car.id} ${num(x, car.unit)} ${car.unit}`;
     })
     .filter(Boolean);
   lines.push(`厂区 Site ${plant.site.name ?? site}`);
   lines.push(`  能耗 Energy: ${carriers.join('; ')}`);
-  lines.push(`  综合能耗 Comprehensive energy: ${num(v('energy.total', 'site', site) ?? 0, 3)} tce`);
+  lines.push(`  综合能耗 Comprehensive energy: ${num(v('energy.total', 'site', site) ?? 0, 'tce')} tce`);
   lines.push(
-    `  二氧化碳 CO2: ${num(v('emissions.co2', 'site', site) ?? 0, 3)} t ` +
-      `(范围一 scope 1 ${num(v('emissions.co2.scope1', 'site', site) ?? 0, 3)} t, ` +
-      `范围二 scope 2 ${num(v('emissions.co2.scope2', 'site', site) ?? 0, 3)} t)`,
+    `  二氧化碳 CO2: ${num(v('emissions.co2', 'site', site) ?? 0, 'tCO2')} t ` +
+      `(范围一 scope 1 ${num(v('emissions.co2.scope1', 'site', site) ?? 0, 'tCO2')} t, ` +
+      `范围二 scope 2 ${num(v('emissions.co2.scope2', 'site', site) ?? 0, 'tCO2')} t)`,
   );
 
   const target = (type: string, id: string, kpi: string) =>
@@ -34,10 +37,8 @@ export function demoSummary(result: PeriodResult, plant: Plant): string {
     const r = row('intensity.energy', type, id);
     if (r === undefined) return `  ${id} ${name ?? ''}: 无单一产品 no single product`;
     const t = target(type, id, 'intensity.energy');
-    const goal = t
-      ? `  目标 target ${t.target_max !== undefined ? `<= ${t.target_max}` : `>= ${t.target_min}`} ${t.status === 'met' ? '达标 met' : '未达标 missed'}`
-      : '';
-    return `  ${id} ${name ?? ''}: ${num(r.value, 3)} ${r.unit}${r.provisional ? ' (暂定 provisional)' : ''}${goal}`;
+    const goal = t ? goalText(t, r.unit) : '';
+    return `  ${id} ${name ?? ''}: ${num(r.value, r.unit)} ${r.unit}${r.provisional ? ` (${PROVISIONAL_LABEL})` : ''}${goal}`;
   };
   lines.push('党支部 Branches — 单位产品综合能耗 energy intensity');
   for (const b of plant.branches) lines.push(intensityLine('branch', b.id, b.name));
@@ -50,7 +51,7 @@ export function demoSummary(result: PeriodResult, plant: Plant): string {
       lines.push(`  ${t.id} ${t.name ?? ''}: 本期未活动 not active in this period`);
       continue;
     }
-    lines.push(`${intensityLine('team', t.id, t.name)}  (综合能耗 ${num(e, 3)} tce)`);
+    lines.push(`${intensityLine('team', t.id, t.name)}  (综合能耗 ${num(e, 'tce')} tce)`);
   }
   lines.push('设备 Equipment — OEE');
   for (const e of plant.equipment.values()) {
@@ -61,10 +62,17 @@ export function demoSummary(result: PeriodResult, plant: Plant): string {
     }
     const t = target('equipment', e.id, 'oee');
     lines.push(
-      `  ${e.id} ${e.name ?? ''}: OEE ${num(oee, 4)} (开动率 A ${num(v('oee.availability', 'equipment', e.id) ?? 0, 4)}, ` +
-        `性能 P ${num(v('oee.performance', 'equipment', e.id) ?? 0, 4)}, 合格 Q ${num(v('oee.quality', 'equipment', e.id) ?? 0, 4)})` +
-        (t ? `  目标 target >= ${t.target_min} ${t.status === 'met' ? '达标 met' : '未达标 missed'}` : ''),
+      `  ${e.id} ${e.name ?? ''}: OEE ${num(oee, '1')} (开动率 A ${num(v('oee.availability', 'equipment', e.id) ?? 0, '1')}, ` +
+        `性能 P ${num(v('oee.performance', 'equipment', e.id) ?? 0, '1')}, 合格 Q ${num(v('oee.quality', 'equipment', e.id) ?? 0, '1')})` +
+        (t ? goalText(t, '1') : ''),
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** "  目标 target <= 1,800.00 达标 met": the target in the KPI's unit, the status zh-CN with English. */
+function goalText(t: TargetRow, unit: string): string {
+  const bound =
+    t.target_max !== undefined ? `<= ${num(t.target_max, unit)}` : `>= ${num(t.target_min, unit)}`;
+  return `  目标 target ${bound} ${STATUS_LABELS[t.status]}`;
 }
