@@ -42,6 +42,7 @@ const result: PeriodResult = {
       target_max: 260,
       actual: 259.114166667,
       status: 'met',
+      margin_pct: 0.340705128,
       provisional: true,
     },
     {
@@ -52,6 +53,7 @@ const result: PeriodResult = {
       target_min: 0.9,
       actual: 0.861624899688428,
       status: 'missed',
+      margin_pct: ((0.861624899688428 - 0.9) / 0.9) * 100,
       provisional: false,
     },
   ],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, suggest } from './suggest.ts';
+import { editDistance } from '../config/suggest.ts';
+import { suggest } from './suggest.ts';
 
 describe('did you mean', () => {
   it('counts insertions, deletions, substitutions and swapped neighbours as one edit each', () => {

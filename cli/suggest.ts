@@ -1,26 +1,8 @@
-/** "Did you mean …": the known word nearest to a mistyped one, by edit distance. Pure. */
-
 /**
- * Optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours (`--cnofig`)
- * each cost one.
+ * "Did you mean …" for the command line: the option or command nearest to a mistyped one, by the config's edit
+ * distance (config/suggest.ts), or the one a short word is a prefix of. Pure.
  */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
+import { editDistance } from '../config/suggest.ts';
 
 /**
  * The candidate a mistyped word most likely meant, or undefined when none is near: within a third of the word's
