@@ -96,6 +96,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await (await import('./records.ts')).cmdRecords(rest, io, parse);
       case 'audit':
         return await (await import('./audit.ts')).cmdAudit(parse(rest), io);
+      case 'scorecard':
+        return await (await import('./scorecard.ts')).cmdScorecard(parse(rest), io);
       case 'demo':
         return await cmdDemo(parse(rest), io);
       case 'simulate':

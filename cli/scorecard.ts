@@ -15,14 +15,6 @@ import { openSharedRecords } from '../records/shared.ts';
 import { openStore } from '../store/open.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
 
-export const SCORECARD_OPTIONS = {
-  config: true,
-  period: true,
-  data: true,
-  branch: true,
-  format: true,
-} as const;
-
 const DEFAULT_DATA = './data';
 
 async function readRecords(

@@ -228,6 +228,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'scorecard',
+    usage: '--config FILE --period P [--data DIR] [--branch ID] [--format table|json|csv]',
+    zh: '某期间的评比、积分与任务（挂图作战、承诺践诺）',
+    en: 'ranking, points and key tasks and pledges of a period',
+    options: {
+      config,
+      period: { arg: 'P', zh: '期间，如 2026-10', en: 'the period, e.g. 2026-10' },
+      data,
+      branch: {
+        arg: 'ID',
+        zh: '只看这个党支部（及其责任区、突击队）',
+        en: 'this branch only (its areas and teams)',
+      },
+      format: {
+        arg: 'table|json|csv',
+        zh: '输出格式（默认 table）',
+        en: 'output format (default table)',
+      },
+    },
+  },
+  {
     name: 'audit',
     usage: '[--period P] [--verify] [--data DIR] [--config FILE]',
     zh: '记录库的审计日志（锁定、重开、拒绝、导出）；--verify 校验哈希链',

@@ -1,20 +1,20 @@
 /**
- * The golden scorecard: the reference plant's October through the scorecard code, with the reference rule, the
- * ranking group "areas" and key task K-1 of test/fixtures/reference-plant/README.md ("Scorecard"), compared with
- * expected-scorecard.json (margins within 1e-6 relative; ranks, points and statuses exact).
+ * The golden scorecard: the reference plant's October through the scorecard code and through `plantkpi scorecard`,
+ * with the reference rule, the ranking group "areas" and key task K-1 of test/fixtures/reference-plant/README.md
+ * ("Scorecard") as config/examples/reference-plant.yaml declares them, compared with expected-scorecard.json
+ * (margins within 1e-6 relative; ranks, points and statuses exact).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
-import { parseConfigTime } from '../config/time.ts';
 import { importCsvFile } from '../ingest/csv/import.ts';
 import { compilePlant } from '../kpi/plant.ts';
+import type { Scorecard } from '../kpi/scorecard/build.ts';
 import { computeScorecard } from '../kpi/scorecard/compute.ts';
-import type { ScorecardModel } from '../kpi/scorecard/model.ts';
 import { openStore } from '../store/open.ts';
 import type { SeriesStore } from '../store/port.ts';
-import { REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
+import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
 
 const expected = JSON.parse(readFileSync(path.join(REFERENCE, 'expected-scorecard.json'), 'utf8'));
 const tmp = tempDir('plantkpi-refsc-');
@@ -22,30 +22,7 @@ const { config } = loadPlantConfig(REFERENCE_CONFIG);
 const plant = compilePlant(config);
 let store: SeriesStore;
 
-const model: ScorecardModel = {
-  ranking: [{ id: 'areas', scopeType: 'area', kpi: 'intensity.energy', by: 'margin_pct', better: 'higher' }],
-  points: [
-    {
-      id: 'area-targets',
-      scopes: ['area'],
-      met: { base: 10, perPercent: 1, maxBonus: 5 },
-      missed: { perPercent: 2, maxPenalty: 10 },
-      provisionalFactor: 0.5,
-    },
-  ],
-  tasks: [
-    {
-      id: 'K-1',
-      title: '锅炉吨汽综合能耗不高于16 kgce/t',
-      kind: 'task',
-      owner: { type: 'team', id: 'T-BLR' },
-      dueMs: parseConfigTime('2027-01-01', plant.timeZone),
-      fromMs: parseConfigTime('2026-01-01', plant.timeZone),
-      points: 5,
-      rule: { kpi: 'intensity.energy', every: 'month', max: 16, consecutive: 1 },
-    },
-  ],
-};
+const model = plant.scorecard;
 
 beforeAll(async () => {
   store = await openStore(config, tmp.dir);
@@ -60,31 +37,62 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
+function expectReference(scorecard: Scorecard): void {
+  const key = (r: { scope_type: string; scope_id: string }) => `${r.scope_type}|${r.scope_id}`;
+  expect(scorecard.ranking).toHaveLength(expected.ranking.length);
+  for (const e of expected.ranking) {
+    const got = scorecard.ranking.find((r) => key(r) === key(e))!;
+    expect(got).toMatchObject({ period: e.period, kpi: e.kpi, rank: e.rank });
+    expect(Math.abs(got.margin_pct! - e.margin_pct) / Math.abs(e.margin_pct)).toBeLessThan(1e-6);
+  }
+  expect(scorecard.points.map((r) => [key(r), r.period, r.points]).sort()).toEqual(
+    expected.points.map((r: Scorecard['points'][0]) => [key(r), r.period, r.points]).sort(),
+  );
+  expect(
+    scorecard.tasks.map(({ id, owner_type, owner_id, status, closed_period }) => ({
+      id,
+      owner_type,
+      owner_id,
+      status,
+      closed_period,
+    })),
+  ).toEqual(expected.tasks);
+}
+
 describe('reference scorecard', () => {
   it('reproduces expected-scorecard.json for 2026-10', async () => {
     const { scorecard } = await computeScorecard(store, plant, model, '2026-10', {
       closures: [],
       awards: [],
     });
-    const key = (r: { scope_type: string; scope_id: string }) => `${r.scope_type}|${r.scope_id}`;
-    expect(scorecard.ranking).toHaveLength(expected.ranking.length);
-    for (const e of expected.ranking) {
-      const got = scorecard.ranking.find((r) => key(r) === key(e))!;
-      expect(got).toMatchObject({ period: e.period, kpi: e.kpi, rank: e.rank });
-      expect(Math.abs(got.margin_pct! - e.margin_pct) / Math.abs(e.margin_pct)).toBeLessThan(1e-6);
-    }
-    expect(scorecard.points.map((r) => [key(r), r.period, r.points]).sort()).toEqual(
-      expected.points.map((r: (typeof scorecard.points)[0]) => [key(r), r.period, r.points]).sort(),
-    );
-    expect(
-      scorecard.tasks.map(({ id, owner_type, owner_id, status, closed_period }) => ({
-        id,
-        owner_type,
-        owner_id,
-        status,
-        closed_period,
-      })),
-    ).toEqual(expected.tasks);
+    expectReference(scorecard);
+  });
+
+  it("`plantkpi scorecard --format json` gives the same; --branch keeps the branch's own rows", async () => {
+    const run = (...extra: string[]) =>
+      cli(
+        'scorecard',
+        '--config',
+        REFERENCE_CONFIG,
+        '--period',
+        '2026-10',
+        '--data',
+        tmp.dir,
+        '--format',
+        'json',
+        ...extra,
+      );
+    const r = await run();
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expectReference(JSON.parse(r.out) as Scorecard);
+    const branch = JSON.parse((await run('--branch', 'B-ELY')).out) as Scorecard;
+    expect(branch.points.map((p) => [p.scope_id, p.points])).toEqual([
+      ['A-ELY-1', 10],
+      ['B-ELY', 10],
+    ]);
+    expect(branch.ranking.map((x) => [x.scope_id, x.rank])).toEqual([['A-ELY-1', 1]]);
+    expect(branch.tasks).toEqual([]);
   });
 
   it('every points row is the sum of its ledger entries (a branch: its areas and its own)', async () => {

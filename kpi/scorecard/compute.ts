@@ -70,6 +70,7 @@ export async function computeScorecard(
         startMs: p.startMs,
         endMs: p.endMs,
         value: row?.value ?? null,
+        ...(row ? { unit: row.unit } : {}),
         provisional: row?.provisional ?? false,
       });
     }

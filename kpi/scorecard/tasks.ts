@@ -4,6 +4,7 @@
  * in the records database). Status: `closed` (with the closing period and its evidence), `overdue` (past its due
  * time and not closed), else `open`. Pure: the KPI history and the manual closures are given.
  */
+import { formatValue } from '../present.ts';
 import type { ScopeKind } from '../rows.ts';
 
 export interface TaskRule {
@@ -36,6 +37,8 @@ export interface HistoryPoint {
   startMs: number;
   endMs: number;
   value: number | null;
+  /** the KPI's unit, for the evidence text */
+  unit?: string;
   provisional: boolean;
 }
 
@@ -58,6 +61,11 @@ export interface TaskStatus {
   on_time: boolean | null;
   /** what proved it: the KPI values of the closing run, or the person and their words */
   evidence: string | null;
+}
+
+/** A value as people read it: the unit's precision and the unit, when known. */
+function shown(h: HistoryPoint): string {
+  return h.unit === undefined ? String(h.value) : `${formatValue(h.value, h.unit)} ${h.unit}`;
 }
 
 function meets(rule: TaskRule, v: number | null): v is number {
@@ -109,7 +117,7 @@ export function taskStatus(
   }
   if (run && byRule && task.rule) {
     const values = run
-      .map((h) => `${h.period} ${h.value}${h.provisional ? ' (暂定 provisional)' : ''}`)
+      .map((h) => `${h.period} ${shown(h)}${h.provisional ? ' (暂定 provisional)' : ''}`)
       .join('; ');
     return {
       ...base,
