@@ -19,7 +19,7 @@ import {
   requestComputes,
   startWorker,
 } from '../kpi/jobs/worker.ts';
-import { runPeriod } from '../kpi/run.ts';
+import { runDays, runPeriod } from '../kpi/run.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
 
@@ -228,7 +228,8 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
   try {
     const result = await runPeriod(store, plant, p);
     const dir = o.values.out ?? config.jobs.exportDir;
-    const manifest = await exportMonth(result, plant, { dir, configHash: configHash(config) });
+    const days = await runDays(store, plant, p);
+    const manifest = await exportMonth(result, plant, { dir, configHash: configHash(config), days });
     io.out(`export ${period}: ${manifest.files.length} files and manifest.json in ${dir}/${period}\n`);
   } catch (err) {
     // ours carry their own exit code (no factor valid: 5; InfluxDB out of reach: 6)

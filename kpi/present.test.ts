@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, formatValue, roundValue, unitStyle } from './present.ts';
+import { displayWidth, formatValue, roundValue, targetMargin, unitStyle } from './present.ts';
 
 describe('presentation conventions', () => {
   it('shows each unit with its decimals and thousands separators', () => {
@@ -34,5 +34,13 @@ describe('presentation conventions', () => {
   });
   it('counts CJK characters as two columns', () => {
     expect(displayWidth('综合能耗 Comprehensive')).toBe(8 + 14);
+  });
+  it('gives the margin to a target as a fraction of it, positive when met', () => {
+    expect(targetMargin({ actual: 259.11416, target_max: 260 })).toBeCloseTo(0.88584 / 260, 12);
+    expect(targetMargin({ actual: 16.2726, target_max: 16 })).toBeCloseTo(-0.2726 / 16, 12);
+    expect(targetMargin({ actual: 0.9, target_min: 0.85 })).toBeCloseTo(0.05 / 0.85, 12);
+    expect(targetMargin({ actual: 55, target_min: 50, target_max: 60 })).toBeCloseTo(5 / 60, 12);
+    expect(targetMargin({ actual: null, target_max: 1 })).toBeNull();
+    expect(targetMargin({ actual: 3, target_max: 0 })).toBeNull();
   });
 });

@@ -145,3 +145,16 @@ export function scopeNames(plant: Plant): ReadonlyMap<string, string> {
 export function scopeName(names: ReadonlyMap<string, string>, type: ScopeKind, id: string): string {
   return names.get(`${type}|${id}`) ?? id;
 }
+
+/**
+ * How far a target is met, as a fraction of the target (positive: met with room, negative: missed by that much).
+ * At most: (target − actual) / target; at least: (actual − target) / target; with both bounds, the tighter.
+ * Null without an actual or with a target of 0.
+ */
+export function targetMargin(t: Pick<TargetRow, 'actual' | 'target_max' | 'target_min'>): number | null {
+  if (t.actual === null) return null;
+  const m: number[] = [];
+  if (t.target_max !== undefined && t.target_max !== 0) m.push((t.target_max - t.actual) / t.target_max);
+  if (t.target_min !== undefined && t.target_min !== 0) m.push((t.actual - t.target_min) / t.target_min);
+  return m.length === 0 ? null : Math.min(...m);
+}
