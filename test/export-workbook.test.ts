@@ -178,17 +178,20 @@ describe('the monthly workbook', () => {
         const widths = ws.columns.map((c) => c.width ?? 0);
         expect(new Set(widths).size, `${f} ${ws.name}: ${widths}`).toBeGreaterThan(1);
         ws.columns.forEach((col, i) => {
+          const at = `${f} ${ws.name} column ${i + 1}`;
           const wraps = ws.getRow(2).getCell(i + 1).alignment?.wrapText === true;
-          let widest = 0;
+          // the header wraps between words: every word fits; every value fits unless its column wraps (notes)
+          const head = String(ws.getRow(1).getCell(i + 1).value);
+          const words = Math.max(...head.split(/[\n ]/).map(displayWidth));
+          const lines = Math.max(...head.split('\n').map(displayWidth));
+          let body = 0;
           col.eachCell!((cell, n) => {
-            const lines = (n === 1 ? String(cell.value) : shown(cell)).split('\n');
-            widest = Math.max(widest, ...lines.map(displayWidth));
+            if (n > 1) body = Math.max(body, ...shown(cell).split('\n').map(displayWidth));
           });
-          if (!wraps) expect(widest, `${f} ${ws.name} column ${i + 1}`).toBeLessThanOrEqual(col.width!);
-          // fitted, not padded: at most the widest text plus a little room (and a number's indent)
-          expect(col.width!, `${f} ${ws.name} column ${i + 1}`).toBeLessThanOrEqual(
-            Math.max(widest, 6) + 3.5,
-          );
+          expect(words, at).toBeLessThanOrEqual(col.width!);
+          if (!wraps) expect(body, at).toBeLessThanOrEqual(col.width!);
+          // fitted, not padded: at most the widest text plus a little room (a number's indent, a bold header)
+          expect(col.width!, at).toBeLessThanOrEqual(Math.max(body, lines * 1.15, 11) + 3.5);
         });
       }
     }

@@ -21,13 +21,19 @@ export interface Column {
   header: string;
   /** wider text wraps at this width (notes, sources) */
   maxWidth?: number;
+  /** the header wraps between words: the column need only be as wide as its longest word (and its values) */
+  wrapHeader?: boolean;
 }
 
 /** Excel's column widths are in '0' widths; a little room for the cell padding and the bold header. */
 const PADDING = 2;
 const MIN_WIDTH = 6;
+/** a column whose header wraps: wide enough that the header stays a few lines tall */
+const MIN_WRAPPED_WIDTH = 11;
 /** a right-aligned number's indent (one character's width in Excel) */
 const INDENT = 1;
+/** a bold header word is this much wider than the same word in the body's font */
+const BOLD = 1.15;
 /** points per line of 11 pt text */
 const LINE_PT = 15;
 
@@ -52,11 +58,27 @@ function textOf(c: Cell): string {
   return c.text ?? (c.value === null ? '' : String(c.value));
 }
 
-/** Lines a text takes in a column of `width` (each of its own lines wrapped at the width). */
-function linesIn(text: string, width: number): number {
-  return text
-    .split('\n')
-    .reduce((n, line) => n + Math.max(1, Math.ceil(displayWidth(line) / Math.max(1, width - PADDING))), 0);
+/** Lines a text takes in a column of `width`: each of its own lines wrapped between words (a longer word alone). */
+function linesIn(text: string, width: number, scale = 1): number {
+  const room = Math.max(1, width - PADDING);
+  let n = 0;
+  for (const line of text.split('\n')) {
+    let used = 0;
+    n++;
+    for (const word of line.split(' ')) {
+      const w = Math.ceil(displayWidth(word) * scale);
+      if (used > 0 && used + 1 + w > room) {
+        n++;
+        used = 0;
+      }
+      used += (used > 0 ? 1 : 0) + w;
+      if (used > room) {
+        n += Math.ceil(used / room) - 1;
+        used %= room;
+      }
+    }
+  }
+  return n;
 }
 
 /** Adds a sheet with its header and rows; a sheet without rows is not added (returns false). */
@@ -81,10 +103,14 @@ export function addTable(
     headerFooter: { oddFooter: '&L&A&R&P / &N' },
   });
   const cells = rows.map((r) => r.map(cellOf));
-  // numbers sit right, one indent off the next column's text (and their headers with them)
+  // numbers sit right (their headers with them), and text after a number column one indent off it (LibreOffice
+  // ignores the indent of right-aligned cells, so the gap is made on the text's side too)
   const numeric = columns.map((_, i) => cells.some((r) => typeof r[i]?.value === 'number'));
+  const indent = columns.map((_, i) => numeric[i] || (i > 0 && numeric[i - 1] === true));
   const widths = columns.map((col, i) => {
-    const head = Math.max(...col.header.split('\n').map(displayWidth));
+    const head = col.wrapHeader
+      ? Math.ceil(BOLD * Math.max(...col.header.split(/[\n ]/).map(displayWidth)))
+      : Math.max(...col.header.split('\n').map(displayWidth));
     const body = Math.max(
       0,
       ...cells.map((r) =>
@@ -96,8 +122,9 @@ export function addTable(
         ),
       ),
     );
-    const room = PADDING + (numeric[i] ? INDENT : 0);
-    const w = Math.min(col.maxWidth ?? Number.POSITIVE_INFINITY, Math.max(MIN_WIDTH, head, body) + room);
+    const room = PADDING + (indent[i] ? INDENT : 0);
+    const least = col.wrapHeader ? MIN_WRAPPED_WIDTH : MIN_WIDTH;
+    const w = Math.min(col.maxWidth ?? Number.POSITIVE_INFINITY, Math.max(least, head, body) + room);
     // exceljs leaves out a column 9 wide (its default), and Excel's own default is 8.43
     return w === 9 ? 9.5 : w;
   });
@@ -106,27 +133,32 @@ export function addTable(
   const header = ws.addRow(columns.map((c) => c.header));
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', wrapText: true };
-  header.height = LINE_PT * Math.max(...columns.map((c, i) => linesIn(c.header, widths[i]!)));
+  header.height = LINE_PT * Math.max(...columns.map((c, i) => linesIn(c.header, widths[i]!, BOLD)));
   header.eachCell((cell, i) => {
-    if (numeric[i - 1])
-      cell.alignment = { vertical: 'middle', wrapText: true, horizontal: 'right', indent: INDENT };
+    if (indent[i - 1])
+      cell.alignment = {
+        vertical: 'middle',
+        wrapText: true,
+        horizontal: numeric[i - 1] ? 'right' : 'left',
+        indent: INDENT,
+      };
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
     cell.border = { bottom: { style: 'thin' } };
   });
 
   for (const r of cells) {
     const row = ws.addRow(r.map((c) => c.value));
-    let lines = 1;
+    const wraps = (i: number) => columns[i]!.maxWidth !== undefined;
+    const lines = Math.max(1, ...r.map((c, i) => (wraps(i) ? linesIn(textOf(c), widths[i]!) : 1)));
     r.forEach((c, i) => {
       const cell = row.getCell(i + 1);
       if (c.numFmt !== undefined) cell.numFmt = c.numFmt;
-      const wrap = columns[i]!.maxWidth !== undefined;
+      // a row taller than a line reads from its top
       cell.alignment = {
-        vertical: 'top',
-        ...(wrap ? { wrapText: true } : {}),
-        ...(numeric[i] ? { horizontal: 'right', indent: INDENT } : {}),
+        ...(lines > 1 ? { vertical: 'top' } : {}),
+        ...(wraps(i) ? { wrapText: true } : {}),
+        ...(indent[i] ? { horizontal: numeric[i] ? 'right' : 'left', indent: INDENT } : {}),
       };
-      if (wrap) lines = Math.max(lines, linesIn(textOf(c), widths[i]!));
     });
     if (lines > 1) row.height = LINE_PT * lines;
   }

@@ -46,11 +46,26 @@ export const KPI_HEADERS = [
 const provisional = (p: boolean) => (p ? PROVISIONAL_LABEL : '');
 const cols = (headers: readonly string[]): Column[] => headers.map((header) => ({ header }));
 
-/** "能耗 Energy: 电力 Electricity" -> "能耗 电力\nEnergy: Electricity": a header in two short lines. */
-function twoLines(label: string): string {
+const HAN = /[\u3400-\u9fff]/;
+
+/** A zh-CN word of more than six characters in two lines: before a bracket, else after its first half. */
+function breakHan(word: string): string {
+  const chars = [...word];
+  if (chars.length <= 6) return word;
+  const bracket = word.indexOf('(');
+  if (bracket > 0) return `${word.slice(0, bracket)}\n${word.slice(bracket)}`;
+  const half = Math.ceil(chars.length / 2);
+  return `${chars.slice(0, half).join('')}\n${chars.slice(half).join('')}`;
+}
+
+/**
+ * "能耗 Energy: 电力 Electricity" -> "能耗 电力\nEnergy: Electricity"; "单位产品综合能耗 Energy intensity" ->
+ * "单位产品\n综合能耗\nEnergy intensity": a narrow header that wraps between words.
+ */
+function headerLines(label: string): string {
   const words = label.split(' ');
-  const zh = words.filter((w) => /[\u3400-\u9fff]/.test(w));
-  const en = words.filter((w) => !/[\u3400-\u9fff]/.test(w));
+  const zh = words.filter((w) => HAN.test(w)).map(breakHan);
+  const en = words.filter((w) => !HAN.test(w));
   return zh.length === 0 || en.length === 0 ? label : `${zh.join(' ')}\n${en.join(' ')}`;
 }
 
@@ -162,8 +177,11 @@ function dailySheet(wb: ExcelJS.Workbook, f: FileSlice, plant: Plant, names: Rea
     [
       { header: '日期 Date' },
       { header: '范围 Scope' },
-      { header: '名称 Name' },
-      ...columns.map((c) => ({ header: `${twoLines(kpiLabel(c.kpi, plant.names))}\n(${c.unit})` })),
+      { header: '名称 Name', maxWidth: 40 },
+      ...columns.map((c) => ({
+        header: `${headerLines(kpiLabel(c.kpi, plant.names))}\n(${c.unit})`,
+        wrapHeader: true,
+      })),
       { header: '暂定 Provisional' },
     ],
     out,
