@@ -43,6 +43,8 @@ export const KPI_HEADERS = [
   '暂定 Provisional',
 ];
 
+/** The unit beside a value as it is shown: a ratio (unit '1') reads as a percentage. */
+const unitShown = (unit: string) => (unitStyle(unit).percent ? '%' : unit);
 const provisional = (p: boolean) => (p ? PROVISIONAL_LABEL : '');
 const cols = (headers: readonly string[]): Column[] => headers.map((header) => ({ header }));
 
@@ -107,7 +109,7 @@ function summarySheet(wb: ExcelJS.Workbook, f: FileSlice, plant: Plant, names: R
         i === 0 ? num(co2?.value, 'tCO2') : null,
         shown ? kpiLabel(kpi, plant.names) : null,
         row ? num(actual, row.unit) : actual,
-        row?.unit ?? null,
+        row ? unitShown(row.unit) : null,
         target ? targetCell(target, row?.unit) : null,
         target ? signedPercent(targetMargin(target)) : null,
         target ? STATUS_LABELS[target.status] : null,
@@ -229,7 +231,7 @@ function scopeSheets(wb: ExcelJS.Workbook, f: FileSlice, plant: Plant, names: Re
         r.kpi,
         kpiLabel(r.kpi, plant.names),
         num(r.value, r.unit),
-        r.unit,
+        unitShown(r.unit),
         provisional(r.provisional),
       ]);
     addTable(wb, sheet.name, cols(KPI_HEADERS), rows);
@@ -273,7 +275,7 @@ function targetsSheet(wb: ExcelJS.Workbook, f: FileSlice, plant: Plant, names: R
         bound(t.target_max, unit),
         bound(t.target_min, unit),
         bound(t.actual ?? undefined, unit),
-        unit ?? null,
+        unit === undefined ? null : unitShown(unit),
         signedPercent(targetMargin(t)),
         STATUS_LABELS[t.status],
         provisional(t.provisional),
