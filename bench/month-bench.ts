@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { exportMonth } from '../kpi/export/month.ts';
 import { configHash } from '../kpi/jobs/plan.ts';
 import { compilePlant } from '../kpi/plant.ts';
-import { runPeriod } from '../kpi/run.ts';
+import { runDays, runPeriod } from '../kpi/run.ts';
 import { InfluxKpiSink } from '../kpi/sink.ts';
 import { InfluxStore } from '../store/influx/store.ts';
 import { V1WriteTarget } from '../store/influx/targets.ts';
@@ -61,7 +61,8 @@ const result = await runPeriod(store, plant, month);
 const computeS = (performance.now() - t1) / 1000;
 const t2 = performance.now();
 await new InfluxKpiSink(target, 'BENCH').write(result, 'month');
-const manifest = await exportMonth(result, plant, { dir: tmp.dir, configHash: configHash(config) });
+const days = await runDays(store, plant, month);
+const manifest = await exportMonth(result, plant, { dir: tmp.dir, configHash: configHash(config), days });
 const writeS = (performance.now() - t2) / 1000;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 

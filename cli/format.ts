@@ -3,7 +3,7 @@
  * conventions of kpi/present.ts), JSON for programs, CSV (UTF-8 with BOM) for Excel.
  */
 import { resultsCsv } from '../kpi/export/csv.ts';
-import { displayWidth, formatValue, PROVISIONAL_LABEL, STATUS_LABELS, scopeName } from '../kpi/present.ts';
+import { formatValue, PROVISIONAL_LABEL, STATUS_LABELS, scopeName, textTable } from '../kpi/present.ts';
 import { kpiLabel, type LabelNames, type PeriodResult, SCOPE_LABELS, type ScopeKind } from '../kpi/rows.ts';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
@@ -24,7 +24,7 @@ export function formatResults(
   names: Names = {},
 ): string {
   if (format === 'json') return `${JSON.stringify(toJson(results), null, 2)}\n`;
-  if (format === 'csv') return resultsCsv(results, names.labels);
+  if (format === 'csv') return resultsCsv(results, names.labels, names.scopes);
   return toTable(results, names);
 }
 
@@ -36,29 +36,8 @@ export function toJson(results: readonly PeriodResult[]) {
   };
 }
 
-function pad(s: string, n: number, right = false): string {
-  const fill = ' '.repeat(Math.max(0, n - displayWidth(s)));
-  return right ? fill + s : s + fill;
-}
-
-/**
- * Rows aligned in columns (CJK characters count two), the head underlined; a row of one cell is a heading that spans
- * the table (a scope's name above its KPIs).
- */
-export function table(
-  head: readonly string[],
-  rows: readonly (readonly string[])[],
-  right: ReadonlySet<number>,
-) {
-  const cells = rows.filter((r) => r.length > 1);
-  const widths = head.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
-  const line = (r: readonly string[]) =>
-    r
-      .map((c, i) => pad(c, widths[i]!, right.has(i)))
-      .join('  ')
-      .trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+/** Rows aligned in columns: kpi/present.ts textTable. */
+export const table = textTable;
 
 /** "党支部 B-ELY 电解党支部 Electrolysis branch": the kind (zh-CN), the code, the name when there is one. */
 export function scopeTitle(type: ScopeKind, id: string, names: Names): string {

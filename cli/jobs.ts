@@ -19,7 +19,7 @@ import {
   requestComputes,
   startWorker,
 } from '../kpi/jobs/worker.ts';
-import { runPeriod } from '../kpi/run.ts';
+import { runDays, runPeriod } from '../kpi/run.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
 import { hasNoReadings, noReadingsWarning, storeDescription } from './no-readings.ts';
@@ -234,7 +234,8 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
   try {
     const result = await runPeriod(store, plant, p);
     const dir = o.values.out ?? config.jobs.exportDir;
-    const manifest = await exportMonth(result, plant, { dir, configHash: configHash(config) });
+    const days = await runDays(store, plant, p);
+    const manifest = await exportMonth(result, plant, { dir, configHash: configHash(config), days });
     io.out(
       `导出 export ${period}: ${manifest.files.length} 个文件和 files and manifest.json in ${dir}/${period}\n`,
     );

@@ -8,6 +8,7 @@ import { integrateRate } from '../transforms/rate.ts';
 import { unitFactor } from '../transforms/units.ts';
 import type { PeriodData } from './load.ts';
 import type { Plant } from './plant.ts';
+import { qualityNotes } from './quality-notes.ts';
 import type { SignalQuality } from './rows.ts';
 
 export interface SignalAmounts {
@@ -59,7 +60,8 @@ export function withVirtual(
       for (let k = 0; k < amounts.length; k++) amounts[k]! += f * a.amounts[k]!;
       ratio = Math.min(ratio, a.quality.completeness);
       suspect ||= a.suspect;
-      if (a.quality.completeness < 1) notes.push(`${t.signal} is ${pct(a.quality.completeness)} complete`);
+      if (a.quality.completeness < 1)
+        notes.push(qualityNotes.termIncomplete(t.signal, a.quality.completeness));
     }
     const result = {
       amounts,
@@ -89,7 +91,7 @@ export function physicalAmounts(
   let suspect = false;
   const target = s.measuredUnit;
   if (series.times.length === 0) {
-    notes.push('no readings in or around the period');
+    notes.push(qualityNotes.noReadings());
   } else if (s.kind === 'rate') {
     const f = unitFactor(s.amountUnit, target);
     const { timeUnitMs, maxGapMs } = s;
@@ -99,10 +101,7 @@ export function physicalAmounts(
       amounts[k] = r.amount * f;
       gapMs += points[k + 1]! - points[k]! - r.coveredMs;
     }
-    if (gapMs > 0)
-      notes.push(
-        `${(gapMs / 3_600_000).toFixed(2)} h of the period not covered by readings (not integrated)`,
-      );
+    if (gapMs > 0) notes.push(qualityNotes.rateGap((gapMs / 3_600_000).toFixed(2)));
   } else if (s.kind === 'counter' || s.kind === 'manual') {
     const cum = counterCumulative(series, {
       ...(s.rolloverAt === undefined ? {} : { rolloverAt: s.rolloverAt }),
@@ -110,7 +109,7 @@ export function physicalAmounts(
     });
     for (const e of cum.events) {
       if (e.atMs <= start || e.atMs > end) continue;
-      notes.push(`${e.kind} at ${formatLocal(e.atMs, tz)}: ${e.message}`);
+      notes.push(qualityNotes.counterEvent(e, formatLocal(e.atMs, tz)));
       if (e.kind === 'reset' || e.kind === 'replacement_without_final') suspect = true;
     }
     const at = valuesAt(cum.times, cum.cumulative, points);
@@ -121,14 +120,13 @@ export function physicalAmounts(
       if (v === null) {
         notes.push(
           p < first
-            ? `no reading at or before ${formatLocal(p, tz)}: counted from the first reading at ${formatLocal(first, tz)}`
-            : `no reading at or after ${formatLocal(p, tz)}: counted up to the last reading at ${formatLocal(last, tz)}`,
+            ? qualityNotes.noReadingBefore(formatLocal(p, tz), formatLocal(first, tz))
+            : qualityNotes.noReadingAfter(formatLocal(p, tz), formatLocal(last, tz)),
         );
         suspect = true;
         return p < first ? 0 : cum.cumulative[cum.cumulative.length - 1]!;
       }
-      if (v.interpolated)
-        notes.push(`no reading at ${formatLocal(p, tz)}: value interpolated between neighbours`);
+      if (v.interpolated) notes.push(qualityNotes.interpolated(formatLocal(p, tz)));
       return v.value;
     });
     const f = unitFactor(s.unit, target);
@@ -139,8 +137,4 @@ export function physicalAmounts(
     suspect,
     quality: { signal: id, completeness: c.ratio, expected: c.expected, present: c.present, notes },
   };
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)} %`;
 }

@@ -12,6 +12,8 @@ export type EmissionScopeId = 1 | 2 | 3 | 'none';
 
 interface SignalBase {
   id: string;
+  /** the label from the config, when it gives one */
+  name?: string;
   carrier?: string;
   product?: string;
   /** equipment the signal belongs to */
@@ -94,6 +96,7 @@ export function compileSignals(config: PlantConfig, p: CompileProblems): Compile
       p.add(`${at}.unit`, `'${s.unit}' is not a rate unit (kW, MW, Nm3/h, t/h ...)`);
     const base: SignalBase = {
       id: s.id,
+      ...(s.name === undefined ? {} : { name: s.name }),
       ...(s.carrier === undefined ? {} : { carrier: s.carrier }),
       ...(s.product === undefined ? {} : { product: s.product }),
       ...(s.equipment === undefined ? {} : { equipment: s.equipment }),

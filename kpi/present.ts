@@ -145,3 +145,27 @@ export function scopeNames(plant: Plant): ReadonlyMap<string, string> {
 export function scopeName(names: ReadonlyMap<string, string>, type: ScopeKind, id: string): string {
   return names.get(`${type}|${id}`) ?? id;
 }
+
+function pad(s: string, n: number, right = false): string {
+  const fill = ' '.repeat(Math.max(0, n - displayWidth(s)));
+  return right ? fill + s : s + fill;
+}
+
+/**
+ * Rows aligned in columns (CJK characters count two), the head underlined; a row of one cell is a heading that spans
+ * the table (a scope's name above its KPIs).
+ */
+export function textTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: ReadonlySet<number>,
+) {
+  const cells = rows.filter((r) => r.length > 1);
+  const widths = head.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => pad(c, widths[i]!, right.has(i)))
+      .join('  ')
+      .trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -10,6 +10,7 @@ import type { Period } from '../transforms/periods.ts';
 import { unitFactor } from '../transforms/units.ts';
 import type { SignalAmounts } from './amounts.ts';
 import type { Plant } from './plant.ts';
+import { qualityNotes } from './quality-notes.ts';
 
 const HOUR = 3_600_000;
 
@@ -60,10 +61,7 @@ export async function pushdownCounters(
       if (v === null) ok = false;
       else {
         values.push(v.value);
-        if (v.interpolated)
-          notes.push(
-            `no reading at ${formatLocal(p, plant.timeZone)}: value interpolated between neighbours`,
-          );
+        if (v.interpolated) notes.push(qualityNotes.interpolated(formatLocal(p, plant.timeZone)));
       }
     });
     if (!ok) {

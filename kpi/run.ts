@@ -1,6 +1,6 @@
 /** One KPI run: stream each signal's readings through the store port into amounts, then compute (pure). */
 import { hasAggregates, type SeriesStore } from '../store/port.ts';
-import { type Period, parsePeriod } from '../transforms/periods.ts';
+import { type Period, parsePeriod, splitPeriod } from '../transforms/periods.ts';
 import { isQuantity, physicalAmounts, type SignalAmounts, withVirtual } from './amounts.ts';
 import { computeFromAmounts, periodPoints } from './engine.ts';
 import { loadSignal, type PeriodData } from './load.ts';
@@ -41,4 +41,11 @@ export async function runPeriod(
   // a stable order, whatever order the reads finished in
   const ordered = new Map([...physical].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return computeFromAmounts(plant, withVirtual(plant, ordered, points), others, period, points);
+}
+
+/** Each local day of a period (a month's days for its export's daily sheet), computed as `runPeriod` does. */
+export async function runDays(store: SeriesStore, plant: Plant, period: Period): Promise<PeriodResult[]> {
+  const days: PeriodResult[] = [];
+  for (const d of splitPeriod(period, 'day')) days.push(await runPeriod(store, plant, d));
+  return days;
 }

@@ -164,7 +164,7 @@ describe('KPI jobs with worker processes and InfluxDB', () => {
     expect(hashed(m1).length).toBe(6);
     const csv = readFileSync(path.join(out, '2026-10', 'plantkpi-SITE-2026-10.csv'), 'utf8');
     expect(csv).toContain(
-      'kpi,intensity.energy,单位产品综合能耗 Energy intensity,area,A-ELY-1,2026-10,259.11416666666',
+      'kpi,intensity.energy,单位产品综合能耗 Energy intensity,area,党员责任区 Responsibility area,A-ELY-1,电解一区党员责任区 Electrolysis area 1,2026-10,259.11,kgce/t,',
     );
     const wrong = await cli('export', '--config', configFile, '--period', '2026-10-05', '--out', out);
     expect(wrong.code).toBe(2);

@@ -10,11 +10,21 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relClose } from '../cli/expected.ts';
 import { parsePlantConfig } from '../config/load.ts';
-import { KPI_HEADERS, SHEETS } from '../kpi/export/month.ts';
+import {
+  DAILY_SHEET,
+  FACTORS_SHEET,
+  KPI_HEADERS,
+  QUALITY_SHEET,
+  SCOPE_SHEETS,
+  SUMMARY_SHEET,
+  TARGETS_SHEET,
+} from '../kpi/export/workbook.ts';
 import { enqueueCompute } from '../kpi/jobs/queue.ts';
 import { openRuntime, type Runtime } from '../kpi/jobs/runtime.ts';
 import type { JobState } from '../kpi/jobs/state.ts';
 import { installSchedulers, planRecompute, startWorker, type TickClock } from '../kpi/jobs/worker.ts';
+import { roundValue, STATUS_LABELS } from '../kpi/present.ts';
+import { SCOPE_LABELS } from '../kpi/rows.ts';
 import { type PGliteTemplate, pgliteTemplate } from '../records/pglite-template.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
 import { waitFor } from './services/ports.ts';
@@ -127,7 +137,7 @@ describe('scheduled KPI jobs', () => {
       ]),
     );
 
-    // CSV values equal expected.json (the month's rows)
+    // CSV values equal expected.json (the month's rows), rounded to their unit's precision
     const csv = readFileSync(path.join(exportDir, '2026-10', 'plantkpi-SITE-2026-10.csv'), 'utf8');
     expect(csv.startsWith('\uFEFF记录 record,指标 kpi')).toBe(true);
     const rows = csv
@@ -138,26 +148,28 @@ describe('scheduled KPI jobs', () => {
     const month = expected.kpis.filter((e: { period: string }) => e.period === '2026-10');
     for (const e of month) {
       const got = rows.find(
-        (c) => c[0] === 'kpi' && c[1] === e.kpi && c[3] === e.scope_type && c[4] === e.scope_id,
+        (c) => c[0] === 'kpi' && c[1] === e.kpi && c[3] === e.scope_type && c[5] === e.scope_id,
       );
       expect(got, `${e.kpi} ${e.scope_id}`).toBeDefined();
-      expect(
-        relClose(Number(got![6]), e.value, 1e-6),
-        `${e.kpi} ${e.scope_id}: ${got![6]} vs ${e.value}`,
-      ).toBe(true);
+      expect(Number(got![8]), `${e.kpi} ${e.scope_id}: ${got![8]} vs ${e.value}`).toBe(
+        roundValue(e.value, e.unit),
+      );
     }
     for (const t of expected.targets) {
-      const got = rows.find((c) => c[0] === 'target' && c[1] === t.kpi && c[4] === t.scope_id);
-      expect(got?.[10]).toBe(t.status);
+      const got = rows.find((c) => c[0] === 'target' && c[1] === t.kpi && c[5] === t.scope_id);
+      expect(got?.[12]).toBe(STATUS_LABELS[t.status as keyof typeof STATUS_LABELS]);
     }
 
     // the workbook read back: its sheets, headers and values
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(exportDir, '2026-10', 'plantkpi-SITE-2026-10.xlsx'));
     expect(wb.worksheets.map((w) => w.name)).toEqual([
-      ...SHEETS.map((s) => s.name),
-      '目标 Targets',
-      '数据质量 Quality',
+      SUMMARY_SHEET,
+      DAILY_SHEET,
+      FACTORS_SHEET,
+      ...SCOPE_SHEETS.map((s) => s.name),
+      TARGETS_SHEET,
+      QUALITY_SHEET,
     ]);
     const areas = wb.getWorksheet('责任区 Areas')!;
     expect((areas.getRow(1).values as unknown[]).slice(1)).toEqual(KPI_HEADERS);
@@ -167,7 +179,7 @@ describe('scheduled KPI jobs', () => {
       const [, type, id, name, kpi, , value, unit] = row.values as unknown[];
       const e = month.find((x: { kpi: string; scope_id: string }) => x.kpi === kpi && x.scope_id === id);
       if (e === undefined) return;
-      expect(type).toBe('area');
+      expect(type).toBe(SCOPE_LABELS.area);
       expect(unit).toBe(e.unit);
       expect(relClose(value as number, e.value, 1e-6)).toBe(true);
       if (id === 'A-ELY-1') expect(name).toBe('电解一区党员责任区 Electrolysis area 1');
@@ -175,7 +187,7 @@ describe('scheduled KPI jobs', () => {
     });
     expect(checked).toBe(month.filter((e: { scope_type: string }) => e.scope_type === 'area').length);
     const targets = wb.getWorksheet('目标 Targets')!;
-    expect(targets.getRow(3).getCell(8).value).toBe('未达标 missed');
+    expect(targets.getRow(3).getCell(11).value).toBe('未达标 missed');
 
     // a locked month refuses, visibly and without retries
     const refused = await enqueueCompute(

@@ -15,7 +15,7 @@ import { isRetryable } from '../../config/errors.ts';
 import { pointLine } from '../../store/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import { exportMonth } from '../export/month.ts';
-import { runPeriod } from '../run.ts';
+import { runDays, runPeriod } from '../run.ts';
 import { JOB_KINDS, type JobKind, missedPeriods, periodFingerprint, previousPeriod } from './plan.ts';
 import { type ComputeData, enqueueCompute, kpiQueue, QUEUE_NAME, type TickData } from './queue.ts';
 import type { Runtime } from './runtime.ts';
@@ -140,9 +140,12 @@ export async function processJob(
   };
   let manifestText: string | null = null;
   if (data.export && month !== null) {
+    // the daily sheet's days, computed from the same readings as the month at its close
+    const days = await runDays(rt.store, rt.plant, period);
     const manifest = await exportMonth(result, rt.plant, {
       dir: rt.config.jobs.exportDir,
       configHash: rt.configHash,
+      days,
     });
     summary.exported = `${rt.config.jobs.exportDir}/${month} (${manifest.files.length} files)`;
     // the manifest as written, byte for byte, kept with its `export` audit entry

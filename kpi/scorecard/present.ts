@@ -1,6 +1,6 @@
 /** The scorecard for people: an aligned table (names beside codes, zh-CN with English) and CSV for Excel. */
 import type { Plant } from '../plant.ts';
-import { displayWidth, formatValue, scopeName, scopeNames } from '../present.ts';
+import { formatValue, scopeName, scopeNames, textTable } from '../present.ts';
 import { kpiLabel, SCOPE_LABELS } from '../rows.ts';
 import type { Scorecard } from './build.ts';
 
@@ -16,16 +16,6 @@ const pct = (x: number | null | undefined) =>
     ? '-'
     : `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} %`;
 const pts = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
-
-function textTable(head: string[], rows: string[][], right: ReadonlySet<number>): string {
-  const widths = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  const pad = (s: string, i: number) => {
-    const fill = ' '.repeat(Math.max(0, widths[i]! - displayWidth(s)));
-    return right.has(i) ? fill + s : s + fill;
-  };
-  const line = (cells: string[]) => cells.map(pad).join('  ').trimEnd();
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 export function scorecardTable(s: Scorecard, plant: Plant): string {
   const names = scopeNames(plant);

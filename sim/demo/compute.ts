@@ -25,11 +25,15 @@ export async function computeInProcess(
   period: Period,
 ): Promise<void> {
   const sink = openSink(config, path.join(dataDir, 'store'));
-  for (const d of splitPeriod(period, 'day')) await sink.write(await runPeriod(store, plant, d), 'day');
+  const days: PeriodResult[] = [];
+  for (const d of splitPeriod(period, 'day')) {
+    days.push(await runPeriod(store, plant, d));
+    await sink.write(days[days.length - 1]!, 'day');
+  }
   const month = await runPeriod(store, plant, period);
   await sink.write(month, period.kind === 'month' ? 'month' : 'range');
   if (period.kind === 'month')
-    await exportMonth(month, plant, { dir: config.jobs.exportDir, configHash: configHash(config) });
+    await exportMonth(month, plant, { dir: config.jobs.exportDir, configHash: configHash(config), days });
 }
 
 /**
