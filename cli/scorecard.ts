@@ -10,6 +10,7 @@ import { compilePlant, type Plant } from '../kpi/plant.ts';
 import type { Scorecard } from '../kpi/scorecard/build.ts';
 import { computeScorecard, type ScorecardRecords } from '../kpi/scorecard/compute.ts';
 import { scorecardCsv, scorecardTable } from '../kpi/scorecard/present.ts';
+import { scorecardRecords } from '../kpi/scorecard/settle.ts';
 import { recordsTarget } from '../records/open.ts';
 import { openSharedRecords } from '../records/shared.ts';
 import { openStore } from '../store/open.ts';
@@ -25,27 +26,7 @@ async function readRecords(
   if ('dir' in target && !existsSync(target.dir)) return { closures: [], awards: [] };
   const records = await openSharedRecords(target);
   try {
-    const closures = (await records.closures()).map((c) => ({
-      task: c.task,
-      period: c.period,
-      atMs: c.effectiveMs,
-      by: c.by,
-      evidence: c.evidence,
-    }));
-    const awards = (await records.ledger())
-      .filter((e) => e.source === 'manual')
-      .map((e) => ({
-        scope_type: e.scope_type as never,
-        scope_id: e.scope_id,
-        period: e.period,
-        points: e.points,
-        source: 'manual' as const,
-        ref: e.id,
-        reason: e.reason,
-        by: e.by,
-        at: new Date(e.atMs).toISOString(),
-      }));
-    return { closures, awards };
+    return await scorecardRecords(records);
   } finally {
     await records.close();
   }

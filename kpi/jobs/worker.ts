@@ -16,6 +16,8 @@ import { pointLine } from '../../store/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import { exportMonth } from '../export/month.ts';
 import { runDays, runPeriod } from '../run.ts';
+import { hasScorecard } from '../scorecard/model.ts';
+import { settleScorecard } from '../scorecard/settle.ts';
 import { JOB_KINDS, type JobKind, missedPeriods, periodFingerprint, previousPeriod } from './plan.ts';
 import { type ComputeData, enqueueCompute, kpiQueue, QUEUE_NAME, type TickData } from './queue.ts';
 import type { Runtime } from './runtime.ts';
@@ -33,6 +35,8 @@ export interface ComputeSummary {
   rows: number;
   provisional: number;
   exported?: string;
+  /** a month of a plant with a responsibility loop: ledger entries, tasks closed by KPI, closures disputed */
+  scorecard?: { points: number; closed: string[]; disputed: string[] };
 }
 
 /** The fire time of a scheduler tick (BullMQ keeps it in opts.prevMillis). */
@@ -138,6 +142,15 @@ export async function processJob(
     rows: result.kpis.length,
     provisional: result.kpis.filter((r) => r.provisional).length,
   };
+  // the month's scorecard, settled against the records: closures by KPI recorded, disputes audited, the ledger replaced
+  if (month !== null && hasScorecard(rt.plant)) {
+    const settled = await settleScorecard(rt.store, rt.plant, result, rt.state.records, rt.state.who);
+    summary.scorecard = {
+      points: settled.scorecard.ledger.length,
+      closed: settled.closed,
+      disputed: settled.disputed,
+    };
+  }
   let manifestText: string | null = null;
   if (data.export && month !== null) {
     // the daily sheet's days, computed from the same readings as the month at its close

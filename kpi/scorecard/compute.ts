@@ -44,9 +44,10 @@ export async function computeScorecard(
   periodSpec: string | Period,
   records: ScorecardRecords,
   given?: PeriodResult,
+  /** periods computed already (by label), shared between calls that look at the same store */
+  cache: Map<string, Promise<PeriodResult>> = new Map(),
 ): Promise<{ scorecard: Scorecard; result: PeriodResult }> {
   const period = typeof periodSpec === 'string' ? parsePeriod(periodSpec, plant.timeZone) : periodSpec;
-  const cache = new Map<string, Promise<PeriodResult>>();
   const run = (p: Period) => {
     let r = cache.get(p.label);
     if (!r) {

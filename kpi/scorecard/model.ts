@@ -1,4 +1,5 @@
 /** The compiled responsibility-loop model: ranking groups, point rules and key tasks (from the plant config). */
+import type { Plant } from '../plant.ts';
 import type { ScopeKind } from '../rows.ts';
 import type { PointRule } from './points.ts';
 import type { Task } from './tasks.ts';
@@ -24,3 +25,9 @@ export interface ScorecardModel {
 }
 
 export const EMPTY_SCORECARD: ScorecardModel = { ranking: [], points: [], tasks: [] };
+
+/** Whether the plant declares any part of the responsibility loop (a month then settles its scorecard). */
+export function hasScorecard(plant: Pick<Plant, 'scorecard'>): boolean {
+  const m = plant.scorecard;
+  return m.ranking.length + m.points.length + m.tasks.length > 0;
+}
