@@ -39,6 +39,7 @@ export function opts(args: string[], allowed: Record<string, true | 'flag'>): Pa
       { type: v === 'flag' ? ('boolean' as const) : ('string' as const) },
     ]),
   );
+  args = negativeValues(args, allowed);
   checkOptions(args, allowed, options);
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -50,6 +51,20 @@ export function opts(args: string[], allowed: Record<string, true | 'flag'>): Pa
     // what checkOptions does not foresee, in Node's words
     throw new UsageError(`命令行有误 bad command line: ${(err as Error).message.split('\n')[0]}`);
   }
+}
+
+/** `--points -1.5`: a negative number is the option's value (written `--points=-1.5` for Node's parser). */
+function negativeValues(args: string[], allowed: Record<string, true | 'flag'>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (/^--[^=]+$/.test(a) && allowed[a.slice(2)] === true && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function checkOptions(

@@ -96,6 +96,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await (await import('./records.ts')).cmdRecords(rest, io, parse);
       case 'audit':
         return await (await import('./audit.ts')).cmdAudit(parse(rest), io);
+      case 'task':
+        return await (await import('./responsibility.ts')).cmdTask(rest, io, parse);
+      case 'points':
+        return await (await import('./responsibility.ts')).cmdPoints(rest, io, parse);
       case 'scorecard':
         return await (await import('./scorecard.ts')).cmdScorecard(parse(rest), io);
       case 'demo':
