@@ -97,17 +97,20 @@ function checkOptions(
  */
 export function dataDirToRead(dir: string, config: { influx?: unknown }): string {
   if (config.influx !== undefined) return dir;
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    // missing (or unreadable): said below
-  }
-  if (!isDir)
+  if (!isDirectory(dir))
     throw new MissingInputError(
       dir,
       `--data ${dir}: 目录不存在 no such directory; 请先导入读数 import readings into it first ` +
         `(plantkpi import FILE.csv --config FILE --data ${dir}) 或给出存储所在的目录 or give the store's directory`,
     );
   return dir;
+}
+
+/** Whether the path is a directory (missing or unreadable: no). */
+export function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,6 @@
  *   plantkpi points award --config F --scope TYPE:ID --points N --period P --by NAME --reason TEXT [--data DIR]
  * A task closed by its KPI rule is not closed by hand (its KPIs decide; a wrong closure is reopened).
  */
-import { statSync } from 'node:fs';
 import { EXIT, MissingInputError, RefusedError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import type { PlantConfig } from '../config/schema.ts';
@@ -16,7 +15,7 @@ import { recordsTarget } from '../records/open.ts';
 import type { RecordsStore } from '../records/port.ts';
 import { openSharedRecords } from '../records/shared.ts';
 import { parsePeriod } from '../transforms/periods.ts';
-import type { Io, Parsed } from './args.ts';
+import { type Io, isDirectory, type Parsed } from './args.ts';
 
 const DEFAULT_DATA = './data';
 
@@ -35,19 +34,11 @@ async function withRecords<T>(
 ): Promise<T> {
   const data = o.values.data ?? DEFAULT_DATA;
   const target = recordsTarget(config, data);
-  if ('dir' in target) {
-    let isDir = false;
-    try {
-      isDir = statSync(data).isDirectory();
-    } catch {
-      // said below
-    }
-    if (!isDir)
-      throw new MissingInputError(
-        data,
-        `--data ${data}: 目录不存在 no such directory: 请给出作业使用的数据目录 give the data directory the jobs use`,
-      );
-  }
+  if ('dir' in target && !isDirectory(data))
+    throw new MissingInputError(
+      data,
+      `--data ${data}: 目录不存在 no such directory: 请给出作业使用的数据目录 give the data directory the jobs use`,
+    );
   const records = await openSharedRecords(target);
   try {
     return await fn(records);

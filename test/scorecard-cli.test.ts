@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(config, yaml);
   const r = await cli('import', path.join(REFERENCE, 'readings.csv'), '--config', config, '--data', data);
   expect(r.code).toBe(0);
-});
+}, 120_000);
 afterAll(() => tmp.cleanup());
 
 const scorecard = async () => {
@@ -48,7 +48,7 @@ const scorecard = async () => {
   return JSON.parse(r.out) as Scorecard;
 };
 
-describe('task close, task reopen, points award', () => {
+describe('task close, task reopen, points award', { timeout: 120_000 }, () => {
   it('a pledge is open until a person confirms it; then closed on time, its points to the branch, audited', async () => {
     const before = await scorecard();
     expect(before.tasks.find((t) => t.id === 'P-1')).toMatchObject({ status: 'open', closed_period: null });

@@ -8,10 +8,18 @@ import { kpiLabel, type LabelNames, type PeriodResult, SCOPE_LABELS } from '../r
 
 const BOM = '\uFEFF';
 
-function field(v: unknown): string {
+/** One CSV field: quoted when it holds a comma, a quote or a line break. */
+export function csvField(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
+
+/** Rows as CSV text for Excel: UTF-8 with a BOM, CRLF line ends. */
+export function csvText(rows: readonly (readonly unknown[])[]): string {
+  return `${BOM}${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+const field = csvField;
 
 export const CSV_HEADER = [
   '记录 record',

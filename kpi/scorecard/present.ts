@@ -1,4 +1,5 @@
 /** The scorecard for people: an aligned table (names beside codes, zh-CN with English) and CSV for Excel. */
+import { csvText } from '../export/csv.ts';
 import type { Plant } from '../plant.ts';
 import { formatValue, scopeName, scopeNames, textTable } from '../present.ts';
 import { kpiLabel, SCOPE_LABELS } from '../rows.ts';
@@ -78,11 +79,6 @@ export function scorecardTable(s: Scorecard, plant: Plant): string {
 /** The unit of a ranked KPI value: from the KPI rows is not at hand here, so intensities say so by their KPI. */
 function unitOf(_s: Scorecard, r: { kpi: string }): string {
   return r.kpi.startsWith('intensity.') ? 'kgce/t' : '1';
-}
-
-function field(v: unknown): string {
-  const t = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 }
 
 export const SCORECARD_CSV_HEADER = [
@@ -170,5 +166,5 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       t.closed_period ?? '',
       t.evidence ?? '',
     ]);
-  return `\uFEFF${lines.map((l) => l.map(field).join(',')).join('\r\n')}\r\n`;
+  return csvText(lines);
 }
