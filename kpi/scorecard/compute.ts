@@ -1,17 +1,18 @@
 /**
- * The scorecard of a period from the store: the period's KPI and target rows, and for each key task with a KPI rule
- * its owner's KPI in every period of the rule's kind from the task's start to the period's end. Each period is
- * computed once (runPeriod), whatever number of tasks look at it.
+ * The scorecard of a period from the store: the period's KPI and target rows, the targets tracked over the year
+ * (track-run.ts), and for each key task with a KPI rule its owner's KPI in every period of the rule's kind from the
+ * task's start to the period's end. Each period is computed once (runs.ts), whatever number of parts look at it.
  */
 import type { SeriesStore } from '../../store/port.ts';
 import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
 import type { Plant } from '../plant.ts';
 import type { PeriodResult } from '../rows.ts';
-import { runPeriod } from '../run.ts';
 import { buildScorecard, type Scorecard } from './build.ts';
 import type { ScorecardModel } from './model.ts';
 import type { LedgerEntry } from './points.ts';
+import { cachedRuns } from './runs.ts';
 import type { HistoryPoint, ManualClosure } from './tasks.ts';
+import { trackTargets } from './track-run.ts';
 
 export interface ScorecardRecords {
   closures: readonly ManualClosure[];
@@ -46,15 +47,7 @@ export async function computeScorecard(
   given?: PeriodResult,
 ): Promise<{ scorecard: Scorecard; result: PeriodResult }> {
   const period = typeof periodSpec === 'string' ? parsePeriod(periodSpec, plant.timeZone) : periodSpec;
-  const cache = new Map<string, Promise<PeriodResult>>();
-  const run = (p: Period) => {
-    let r = cache.get(p.label);
-    if (!r) {
-      r = given && given.period === p.label ? Promise.resolve(given) : runPeriod(store, plant, p);
-      cache.set(p.label, r);
-    }
-    return r;
-  };
+  const run = cachedRuns(store, plant, given);
   const result = await run(period);
   const history = new Map<string, HistoryPoint[]>();
   for (const task of model.tasks) {
@@ -76,5 +69,6 @@ export async function computeScorecard(
     }
     history.set(task.id, points);
   }
-  return { scorecard: buildScorecard(plant, model, result, { history, ...records }), result };
+  const targets = await trackTargets(run, plant, period);
+  return { scorecard: buildScorecard(plant, model, result, { history, targets, ...records }), result };
 }
