@@ -30,7 +30,7 @@ describe('plantkpi validate', () => {
     const r = await cli('validate', path.join(ROOT, 'config', 'testdata', 'typos.yaml'));
     expect(r.code).toBe(3);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/: 7 problem\(s\)\n/);
+    expect(r.err).toMatch(/: 配置有 7 处问题 7 problem\(s\) in the config\n/);
     for (const line of [
       "completeness.provisonalBelow: 未知字段 unknown key 'provisonalBelow' — 是否应为 did you mean 'provisionalBelow'?",
       "carriers[0].emmisionScope: 未知字段 unknown key 'emmisionScope' — 是否应为 did you mean 'emissionScope'?",
