@@ -1,6 +1,6 @@
 /**
  * `plantkpi scorecard --config F --period P [--data DIR] [--branch ID] [--format table|json|csv]`: the period's
- * ranking (评比), points (积分) and key tasks and pledges (挂图作战, 承诺践诺), from the store's readings and the
+ * targets tracked over the year (目标跟踪: year to date, progress, 同比, 环比), ranking (评比), points (积分) and key tasks and pledges (挂图作战, 承诺践诺), from the store's readings and the
  * records (closures and manual awards; none when the embedded records store was never created).
  */
 import { existsSync } from 'node:fs';
@@ -46,6 +46,7 @@ export function branchScorecard(s: Scorecard, plant: Plant, branch: string): Sco
     (type === 'team' && teams.has(id));
   return {
     ...s,
+    targets: s.targets.filter((r) => mine(r.scope_type, r.scope_id)),
     ranking: s.ranking.filter((r) => mine(r.scope_type, r.scope_id)),
     points: s.points.filter((r) => mine(r.scope_type, r.scope_id)),
     tasks: s.tasks.filter((t) => mine(t.owner_type, t.owner_id)),
@@ -74,8 +75,8 @@ export async function cmdScorecard(o: Parsed, io: Io): Promise<number> {
   }
   if (o.values.branch !== undefined) scorecard = branchScorecard(scorecard, plant, o.values.branch);
   if (format === 'json') {
-    const { period: p, ranking, points, tasks, ledger } = scorecard;
-    io.out(`${JSON.stringify({ period: p, ranking, points, tasks, ledger }, null, 2)}\n`);
+    const { period: p, targets, ranking, points, tasks, ledger } = scorecard;
+    io.out(`${JSON.stringify({ period: p, targets, ranking, points, tasks, ledger }, null, 2)}\n`);
   } else if (format === 'csv') io.out(scorecardCsv(scorecard, plant));
   else io.out(scorecardTable(scorecard, plant));
   return EXIT.ok;

@@ -283,10 +283,25 @@ export const TargetSchema = z.strictObject({
       id: Id.describe('the scope id (the site, a branch, an area, ...)'),
     })
     .describe('whose KPI'),
-  period: z.string().optional().describe('the period label the target applies to (2026-10, 2026-10-05)'),
-  every: z.enum(['hour', 'day', 'month']).optional().describe('or: every period of this kind'),
+  period: z
+    .string()
+    .optional()
+    .describe(
+      'the period the target applies to: a year 2026, a quarter 2026-Q4, a month 2026-10, a day 2026-10-05',
+    ),
+  every: z
+    .enum(['hour', 'day', 'month', 'quarter', 'year'])
+    .optional()
+    .describe('or: every period of this kind'),
   max: z.number().optional().describe("at most, in the KPI's unit"),
   min: z.number().optional().describe("at least, in the KPI's unit"),
+  plannedOutput: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "planned output in the period, in the product's unit: weighs an intensity target in its parent's cascade check",
+    ),
 });
 
 export const PlantConfigSchema = z.strictObject({

@@ -12,6 +12,7 @@ import { isValidTimeZone, parseConfigTime } from './time.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
 import { checkResponsibility } from './validate-responsibility.ts';
 import { checkSources } from './validate-sources.ts';
+import { checkTargets } from './validate-targets.ts';
 
 export function validatePlant(c: PlantConfig): Problem[] {
   const problems: Problem[] = [];
@@ -160,15 +161,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
     team: teams,
     equipment,
   };
-  c.targets.forEach((t, i) => {
-    const at = `targets[${i}]`;
-    const ids = scopeIds[t.scope.type];
-    if (ids !== undefined && !ids.has(t.scope.id))
-      add(`${at}.scope.id`, unknownId(ID_KIND[t.scope.type], t.scope.id, ids.keys()));
-    if (t.max === undefined && t.min === undefined) add(at, 'a target needs max (at most) or min (at least)');
-    if ((t.period === undefined) === (t.every === undefined))
-      add(at, 'a target needs exactly one of period or every');
-  });
+  problems.push(...checkTargets(c, scopeIds));
   problems.push(...checkResponsibility(c, scopeIds));
   return problems;
 }

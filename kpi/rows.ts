@@ -108,6 +108,16 @@ export function labelNames(config: {
   );
 }
 
+/**
+ * An extensive KPI is an amount that adds up over scopes and periods (energy in its carrier's unit or tce, CO2 in
+ * tCO2, output, hours lost); every other KPI (intensity.*, energy.specific, oee and its factors) is a ratio, which
+ * is computed from summed parts and never added.
+ */
+export function isExtensiveKpi(kpi: string): boolean {
+  if (kpi === 'energy.specific') return false;
+  return ['energy.', 'emissions.', 'output.', 'oee.loss.'].some((p) => kpi.startsWith(p));
+}
+
 export function kpiLabel(kpi: string, names?: LabelNames): string {
   const fixed: Record<string, string> = {
     'energy.total': '综合能耗 Comprehensive energy',

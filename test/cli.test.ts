@@ -30,7 +30,7 @@ describe('plantkpi validate', () => {
     const r = await cli('validate', path.join(ROOT, 'config', 'testdata', 'typos.yaml'));
     expect(r.code).toBe(3);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/: 7 problem\(s\)\n/);
+    expect(r.err).toMatch(/: 配置有 7 处问题 7 problem\(s\) in the config\n/);
     for (const line of [
       "completeness.provisonalBelow: 未知字段 unknown key 'provisonalBelow' — 是否应为 did you mean 'provisionalBelow'?",
       "carriers[0].emmisionScope: 未知字段 unknown key 'emmisionScope' — 是否应为 did you mean 'emissionScope'?",
@@ -41,6 +41,25 @@ describe('plantkpi validate', () => {
       "targets[0].scope.id: 未知责任区 unknown area 'A-EYL' — 是否应为 did you mean 'A-ELY'?",
     ])
       expect(r.err).toContain(`  ${line}\n`);
+  });
+  it('refuses areas whose annual targets add up to more than their branch: the path, the parent and the sum', async () => {
+    const file = path.join(tmp.dir, 'cascade.yaml');
+    const annual = [
+      '  - { kpi: energy.total, scope: { type: committee, id: C }, period: "2026", max: 20000 }',
+      '  - { kpi: energy.total, scope: { type: branch, id: B-ELY }, period: "2026", max: 15000 }',
+      '  - { kpi: energy.total, scope: { type: area, id: A-ELY-1 }, period: "2026", max: 15500 }',
+    ];
+    const text = readFileSync(REFERENCE_CONFIG, 'utf8').replace(
+      '\ntargets:\n',
+      `\ntargets:\n${annual.join('\n')}\n`,
+    );
+    expect(text).toContain(annual[2]);
+    writeFileSync(file, text);
+    const r = await cli('validate', file);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain(
+      "cascade.yaml: targets[2]: 下级目标之和超过上级 the children's max of energy.total 2026 add up to 15500, more than the parent branch B-ELY (targets[1]) max 15000 (A-ELY-1 15500)\n",
+    );
   });
   it('says when the file cannot be read', async () => {
     const r = await cli('validate', path.join(tmp.dir, 'missing.yaml'));

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Period, PeriodError, parsePeriod, periodKey, splitPeriod, splitPoints } from './periods.ts';
+import {
+  type Period,
+  PeriodError,
+  parsePeriod,
+  periodHolding,
+  periodKey,
+  shiftPeriod,
+  splitPeriod,
+  splitPoints,
+} from './periods.ts';
 
 const H = 3_600_000;
 const SH = 'Asia/Shanghai';
@@ -36,6 +45,45 @@ describe('parsePeriod', () => {
       '2026-10-05T00:00:00.000Z',
       1,
     ]);
+  });
+
+  it('a year and a quarter in local time; a quarter outside Q1..Q4 is refused', () => {
+    const y = parsePeriod('2026', SH);
+    expect([y.kind, y.label, iso(y.startMs), iso(y.endMs)]).toEqual([
+      'year',
+      '2026',
+      '2025-12-31T16:00:00.000Z',
+      '2026-12-31T16:00:00.000Z',
+    ]);
+    const q = parsePeriod('2026-Q4', SH);
+    expect([q.kind, q.label, iso(q.startMs), iso(q.endMs)]).toEqual([
+      'quarter',
+      '2026-Q4',
+      '2026-09-30T16:00:00.000Z',
+      '2026-12-31T16:00:00.000Z',
+    ]);
+    expect(parsePeriod(' 2026-Q1 ', SH).endMs).toBe(parsePeriod('2026-04', SH).startMs);
+    expect(() => parsePeriod('2026-Q5', SH)).toThrow(/'2026-Q5' is not a valid quarter/);
+    expect(() => parsePeriod('2026-Q0', SH)).toThrow(PeriodError);
+    expect(splitPeriod(y, 'quarter').map((p) => p.label)).toEqual([
+      '2026-Q1',
+      '2026-Q2',
+      '2026-Q3',
+      '2026-Q4',
+    ]);
+    expect(splitPeriod(q, 'month').map((p) => p.label)).toEqual(['2026-10', '2026-11', '2026-12']);
+  });
+
+  it('the period holding an instant, and a period a year or one period earlier', () => {
+    const m = parsePeriod('2026-10', SH);
+    expect(periodHolding(m.startMs + H, 'year', SH).label).toBe('2026');
+    expect(periodHolding(m.endMs - 1, 'quarter', SH).label).toBe('2026-Q4');
+    expect(shiftPeriod(m, { years: -1 })!.label).toBe('2025-10');
+    expect(shiftPeriod(m, { periods: -1 })!.label).toBe('2026-09');
+    expect(shiftPeriod(parsePeriod('2026-01', SH), { periods: -1 })!.label).toBe('2025-12');
+    expect(shiftPeriod(parsePeriod('2026-Q1', SH), { periods: -1 })!.label).toBe('2025-Q4');
+    expect(shiftPeriod(parsePeriod('2028-02-29', SH), { years: -1 })!.label).toBe('2027-02-28');
+    expect(shiftPeriod(parsePeriod('2026-10-01..2026-10-05', SH), { years: -1 })).toBeNull();
   });
 
   it('an hour given with its offset gets the plain label where the hour is not repeated', () => {

@@ -1,14 +1,16 @@
 /**
- * Periods in local time (hour, day, month, custom range), their splitting, and cut points inside them.
+ * Periods in local time (hour, day, month, quarter, year, custom range), their splitting, and cut points inside them.
  * Days and months follow the zone's calendar, so in a zone with daylight saving a day lasts 23, 24 or 25 hours.
  */
 import { DateTime, IANAZone } from 'luxon';
 import { UsageError } from '../config/errors.ts';
 
-export type PeriodKind = 'hour' | 'day' | 'month' | 'range';
+export type PeriodKind = 'hour' | 'day' | 'month' | 'quarter' | 'year' | 'range';
+/** The calendar kinds: every period but a range. */
+export type CalendarKind = Exclude<PeriodKind, 'range'>;
 
 export interface Period {
-  /** '2026-10', '2026-10-05', '2026-10-05T08' (local), or a range's 'FROM..TO' */
+  /** '2026', '2026-Q4', '2026-10', '2026-10-05', '2026-10-05T08' (local), or a range's 'FROM..TO' */
   label: string;
   kind: PeriodKind;
   /** epoch ms, inclusive */
@@ -21,7 +23,7 @@ export interface Period {
 
 const FORMS =
   "a month '2026-10', a day '2026-10-05', an hour '2026-10-05T08' (with its offset, '2026-10-25T02+01:00', " +
-  "where a clock change repeats it), or 'FROM..TO' with dates or ISO date-times ('2026-10-01..2026-10-16', " +
+  "where a clock change repeats it), a quarter '2026-Q4', a year '2026', or 'FROM..TO' with dates or ISO date-times ('2026-10-01..2026-10-16', " +
   "'2026-10-01T08:00..2026-10-01T20:00+08:00')";
 
 /** A period text that cannot be read: the caller's input is wrong (a usage error, exit 2; never retried). */
@@ -33,13 +35,31 @@ function fail(spec: string, why: string): never {
   throw new PeriodError(`period '${spec}': ${why}; use ${FORMS}`);
 }
 
-const FMT = { hour: "yyyy-MM-dd'T'HH", day: 'yyyy-MM-dd', month: 'yyyy-MM' } as const;
-const UNIT = { hour: 'hours', day: 'days', month: 'months' } as const;
+const FMT = {
+  hour: "yyyy-MM-dd'T'HH",
+  day: 'yyyy-MM-dd',
+  month: 'yyyy-MM',
+  quarter: "yyyy-'Q'q",
+  year: 'yyyy',
+} as const;
+const UNIT = { hour: 'hours', day: 'days', month: 'months', quarter: 'quarters', year: 'years' } as const;
 
 export function parsePeriod(spec: string, timeZone: string): Period {
   if (!IANAZone.isValidZone(timeZone)) throw new PeriodError(`unknown time zone '${timeZone}'`);
   const s = spec.trim();
-  let m = /^(\d{4})-(\d{2})$/.exec(s);
+  let m = /^(\d{4})$/.exec(s);
+  if (m) {
+    const start = DateTime.fromObject({ year: +m[1]! }, { zone: timeZone });
+    if (!start.isValid) fail(spec, `'${s}' is not a valid year`);
+    return calendar('year', start, timeZone);
+  }
+  m = /^(\d{4})-Q(\d)$/.exec(s);
+  if (m) {
+    if (+m[2]! < 1 || +m[2]! > 4) fail(spec, `'${s}' is not a valid quarter (Q1 to Q4)`);
+    const start = DateTime.fromObject({ year: +m[1]!, month: 3 * (+m[2]! - 1) + 1 }, { zone: timeZone });
+    return calendar('quarter', start, timeZone);
+  }
+  m = /^(\d{4})-(\d{2})$/.exec(s);
   if (m) {
     const start = DateTime.fromObject({ year: +m[1]!, month: +m[2]! }, { zone: timeZone });
     if (!start.isValid) fail(spec, `'${s}' is not a valid month`);
@@ -104,7 +124,7 @@ function parseInstant(text: string, zone: string, spec: string): DateTime {
 }
 
 /** The calendar period of the given kind that starts at `start` (a local boundary). */
-function calendar(kind: 'hour' | 'day' | 'month', start: DateTime, timeZone: string): Period {
+function calendar(kind: CalendarKind, start: DateTime, timeZone: string): Period {
   return {
     label: kind === 'hour' ? hourLabel(start) : start.toFormat(FMT[kind]),
     kind,
@@ -125,10 +145,10 @@ function hourLabel(dt: DateTime): string {
 }
 
 /**
- * Sub-periods covering p exactly, in order. Whole hours, days or months keep their calendar labels; partial pieces
+ * Sub-periods covering p exactly, in order. Whole hours, days, months, quarters or years keep their calendar labels; partial pieces
  * at the ends of p become ranges labelled 'FROM..TO' in local ISO date-times with offsets.
  */
-export function splitPeriod(p: Period, into: 'hour' | 'day' | 'month'): Period[] {
+export function splitPeriod(p: Period, into: CalendarKind): Period[] {
   const out: Period[] = [];
   const zone = p.timeZone;
   let cur = DateTime.fromMillis(p.startMs, { zone }).startOf(into);
@@ -141,7 +161,26 @@ export function splitPeriod(p: Period, into: 'hour' | 'day' | 'month'): Period[]
   return out;
 }
 
-function range(startMs: number, endMs: number, timeZone: string): Period {
+/** The calendar period of a kind that holds the instant ms. */
+export function periodHolding(ms: number, kind: CalendarKind, timeZone: string): Period {
+  return calendar(kind, DateTime.fromMillis(ms, { zone: timeZone }).startOf(kind), timeZone);
+}
+
+/**
+ * A calendar period moved by whole years and/or whole periods of its own kind: `{ years: -1 }` is the same period a
+ * year earlier (2025-10 for 2026-10), `{ periods: -1 }` the one before (2026-09). Null for a range.
+ */
+export function shiftPeriod(p: Period, by: { years?: number; periods?: number }): Period | null {
+  if (p.kind === 'range') return null;
+  const start = DateTime.fromMillis(p.startMs, { zone: p.timeZone }).plus({
+    years: by.years ?? 0,
+    [UNIT[p.kind]]: by.periods ?? 0,
+  });
+  return calendar(p.kind, start.startOf(p.kind), p.timeZone);
+}
+
+/** The range [startMs, endMs) as a period labelled 'FROM..TO' in local ISO date-times with offsets. */
+export function range(startMs: number, endMs: number, timeZone: string): Period {
   const iso = (ms: number) =>
     DateTime.fromMillis(ms, { zone: timeZone }).toISO({ suppressMilliseconds: true });
   return { label: `${iso(startMs)}..${iso(endMs)}`, kind: 'range', startMs, endMs, timeZone };

@@ -9,6 +9,7 @@ import type { ScorecardModel } from './model.ts';
 import { type LedgerEntry, type PointsRow, type PointsTree, pointsRows, targetLedger } from './points.ts';
 import { rank } from './rank.ts';
 import { type HistoryPoint, type ManualClosure, type TaskStatus, taskStatus } from './tasks.ts';
+import type { TrackedTarget } from './track.ts';
 
 export interface RankingRow {
   group: string;
@@ -25,6 +26,8 @@ export interface RankingRow {
 
 export interface Scorecard {
   period: string;
+  /** every target that applies to the period (its own, or the quarter's or year's holding it), tracked */
+  targets: TrackedTarget[];
   ranking: RankingRow[];
   points: PointsRow[];
   tasks: TaskStatus[];
@@ -37,6 +40,8 @@ export interface ScorecardInputs {
   closures: readonly ManualClosure[];
   /** manual awards already in the records (any period; those of this period count) */
   awards: readonly LedgerEntry[];
+  /** the tracked targets (track-run.ts); none when not given */
+  targets?: readonly TrackedTarget[];
 }
 
 function scopesOf(plant: Plant, type: ScopeKind): readonly Scope[] {
@@ -125,6 +130,7 @@ export function buildScorecard(
   for (const a of inputs.awards) if (a.period === result.period) ledger.push(a);
   return {
     period: result.period,
+    targets: [...(inputs.targets ?? [])],
     ranking,
     points: pointsRows(ledger, result.period, pointsTree(plant)),
     tasks,

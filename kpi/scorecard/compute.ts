@@ -1,17 +1,18 @@
 /**
- * The scorecard of a period from the store: the period's KPI and target rows, and for each key task with a KPI rule
- * its owner's KPI in every period of the rule's kind from the task's start to the period's end. Each period is
- * computed once (runPeriod), whatever number of tasks look at it.
+ * The scorecard of a period from the store: the period's KPI and target rows, the targets tracked over the year
+ * (track-run.ts), and for each key task with a KPI rule its owner's KPI in every period of the rule's kind from the
+ * task's start to the period's end. Each period is computed once (runs.ts), whatever number of parts look at it.
  */
 import type { SeriesStore } from '../../store/port.ts';
 import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
 import type { Plant } from '../plant.ts';
 import type { PeriodResult } from '../rows.ts';
-import { runPeriod } from '../run.ts';
 import { buildScorecard, type Scorecard } from './build.ts';
 import type { ScorecardModel } from './model.ts';
 import type { LedgerEntry } from './points.ts';
+import { cachedRuns, type Runs } from './runs.ts';
 import type { HistoryPoint, ManualClosure } from './tasks.ts';
+import { trackTargets } from './track-run.ts';
 
 export interface ScorecardRecords {
   closures: readonly ManualClosure[];
@@ -44,18 +45,11 @@ export async function computeScorecard(
   periodSpec: string | Period,
   records: ScorecardRecords,
   given?: PeriodResult,
-  /** periods computed already (by label), shared between calls that look at the same store */
-  cache: Map<string, Promise<PeriodResult>> = new Map(),
+  /** the runs to share with other calls on the same store (settle.ts computes twice); a fresh cache by default */
+  runs?: Runs,
 ): Promise<{ scorecard: Scorecard; result: PeriodResult }> {
   const period = typeof periodSpec === 'string' ? parsePeriod(periodSpec, plant.timeZone) : periodSpec;
-  const run = (p: Period) => {
-    let r = cache.get(p.label);
-    if (!r) {
-      r = given && given.period === p.label ? Promise.resolve(given) : runPeriod(store, plant, p);
-      cache.set(p.label, r);
-    }
-    return r;
-  };
+  const run = runs ?? cachedRuns(store, plant, given);
   const result = await run(period);
   const history = new Map<string, HistoryPoint[]>();
   for (const task of model.tasks) {
@@ -77,5 +71,6 @@ export async function computeScorecard(
     }
     history.set(task.id, points);
   }
-  return { scorecard: buildScorecard(plant, model, result, { history, ...records }), result };
+  const targets = await trackTargets(run, plant, period);
+  return { scorecard: buildScorecard(plant, model, result, { history, targets, ...records }), result };
 }

@@ -1,7 +1,7 @@
 /** The scorecard for people: an aligned table (names beside codes, zh-CN with English) and CSV for Excel. */
 import { csvText } from '../export/csv.ts';
 import type { Plant } from '../plant.ts';
-import { formatValue, scopeName, scopeNames, textTable } from '../present.ts';
+import { formatValue, PROVISIONAL_LABEL, roundValue, scopeName, scopeNames, textTable } from '../present.ts';
 import { kpiLabel, SCOPE_LABELS } from '../rows.ts';
 import type { Scorecard } from './build.ts';
 
@@ -9,6 +9,14 @@ export const TASK_STATUS_LABELS = {
   open: '进行中 open',
   closed: '已销号 closed',
   overdue: '已逾期 overdue',
+} as const;
+
+export const TRACK_STATUS_LABELS = {
+  met: '达标 met',
+  missed: '未达标 missed',
+  on_track: '进度正常 on track',
+  off_track: '进度落后 off track',
+  no_data: '无数据 no data',
 } as const;
 
 const kindLabel = (type: string) => SCOPE_LABELS[type as keyof typeof SCOPE_LABELS]?.split(' ')[0] ?? type;
@@ -21,7 +29,46 @@ const pts = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 
 export function scorecardTable(s: Scorecard, plant: Plant): string {
   const names = scopeNames(plant);
   const name = (type: string, id: string) => scopeName(names, type as never, id);
-  const out: string[] = [`期间 Period ${s.period}`, '', '评比 Ranking'];
+  const out: string[] = [`期间 Period ${s.period}`, '', '目标跟踪 Target tracking'];
+  out.push(
+    textTable(
+      [
+        '范围 scope',
+        '名称 name',
+        '指标 KPI',
+        '目标 target',
+        '本期 actual',
+        '累计 YTD',
+        '进度 progress',
+        '状态 status',
+        '同比 YoY',
+        '环比 MoM',
+      ],
+      s.targets.map((t) => {
+        const unit = t.unit ?? '';
+        const bound = [
+          t.target_max === undefined ? '' : `≤ ${formatValue(t.target_max, unit)}`,
+          t.target_min === undefined ? '' : `≥ ${formatValue(t.target_min, unit)}`,
+        ]
+          .filter(Boolean)
+          .join(' ');
+        return [
+          `${kindLabel(t.scope_type)} ${t.scope_id}`,
+          name(t.scope_type, t.scope_id),
+          kpiLabel(t.kpi, plant.names),
+          `${t.target_period} ${bound} ${unit}`.trimEnd(),
+          formatValue(t.actual, unit),
+          formatValue(t.ytd_actual, unit),
+          pct(t.progress_pct),
+          TRACK_STATUS_LABELS[t.status],
+          pct(t.yoy_pct),
+          pct(t.mom_pct),
+        ];
+      }),
+      new Set([4, 5, 6, 8, 9]),
+    ),
+  );
+  out.push('', '评比 Ranking');
   out.push(
     textTable(
       ['组 group', '名次 rank', '范围 scope', '名称 name', '指标 KPI', '余量 margin', '数值 value'],
@@ -95,13 +142,64 @@ export const SCORECARD_CSV_HEADER = [
   '状态 status',
   '销号期间 closed_period',
   '说明 note',
+  '目标期间 target_period',
+  '目标上限 target_max',
+  '目标下限 target_min',
+  '单位 unit',
+  '本期 actual',
+  '累计 ytd_actual',
+  '目标期至今 to_date_actual',
+  '进度% progress_pct',
+  '上年同期 prev_year',
+  '同比% yoy_pct',
+  '上期 prev_period',
+  '环比% mom_pct',
 ];
 
-/** One CSV for the three parts (a `record` column says which), UTF-8 with a BOM and CRLF for Excel. */
+/** The empty tail of a row that is not a target's (the target columns). */
+const NO_TARGET = Array<string>(12).fill('');
+
+/**
+ * One CSV for the parts (a `record` column says which: target, ranking, points, ledger, task), UTF-8 with a BOM and
+ * CRLF for Excel; values in their unit's precision, percentages to 6 decimals.
+ */
 export function scorecardCsv(s: Scorecard, plant: Plant): string {
   const names = scopeNames(plant);
   const name = (type: string, id: string) => scopeName(names, type as never, id);
   const lines = [SCORECARD_CSV_HEADER];
+  const p6 = (x: number | null) => (x === null ? '' : x.toFixed(6));
+  for (const t of s.targets) {
+    const unit = t.unit ?? '';
+    const v = (x: number | null | undefined) =>
+      x === null || x === undefined ? '' : String(unit ? roundValue(x, unit) : x);
+    lines.push([
+      'target',
+      '',
+      t.scope_type,
+      t.scope_id,
+      name(t.scope_type, t.scope_id),
+      t.period,
+      t.kpi,
+      p6(t.margin_pct),
+      '',
+      '',
+      TRACK_STATUS_LABELS[t.status],
+      '',
+      t.provisional ? PROVISIONAL_LABEL : '',
+      t.target_period,
+      v(t.target_max),
+      v(t.target_min),
+      unit,
+      v(t.actual),
+      v(t.ytd_actual),
+      v(t.to_date_actual),
+      p6(t.progress_pct),
+      v(t.prev_year),
+      p6(t.yoy_pct),
+      v(t.prev_period),
+      p6(t.mom_pct),
+    ]);
+  }
   for (const r of s.ranking)
     lines.push([
       'ranking',
@@ -117,6 +215,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       r.rank === null ? '不参评 unranked' : '',
       '',
       '',
+      ...NO_TARGET,
     ]);
   for (const p of s.points)
     lines.push([
@@ -133,6 +232,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       '',
       '',
       '',
+      ...NO_TARGET,
     ]);
   for (const e of s.ledger)
     lines.push([
@@ -149,6 +249,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       e.source,
       '',
       e.reason,
+      ...NO_TARGET,
     ]);
   for (const t of s.tasks)
     lines.push([
@@ -165,6 +266,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       TASK_STATUS_LABELS[t.status],
       t.closed_period ?? '',
       t.evidence ?? '',
+      ...NO_TARGET,
     ]);
   return csvText(lines);
 }

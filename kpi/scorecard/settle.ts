@@ -14,6 +14,7 @@ import type { PeriodResult } from '../rows.ts';
 import type { Scorecard } from './build.ts';
 import { computeScorecard, type ScorecardRecords } from './compute.ts';
 import type { LedgerEntry } from './points.ts';
+import { cachedRuns } from './runs.ts';
 
 type Records = Pick<RecordsStore, 'closures' | 'closeTask' | 'append' | 'ledger' | 'replaceLedger'>;
 
@@ -58,7 +59,7 @@ export async function settleScorecard(
   who: string,
 ): Promise<Settled> {
   const model = plant.scorecard;
-  const cache = new Map<string, Promise<PeriodResult>>();
+  const runs = cachedRuns(store, plant, result);
   const standing = await records.closures();
   const held = await scorecardRecords(records);
   // what the KPIs say on their own: people's closures count, closures the KPIs made before do not
@@ -66,7 +67,7 @@ export async function settleScorecard(
     ...held,
     closures: standing.filter((c) => c.source === 'manual').map(closureInput),
   };
-  const fresh = (await computeScorecard(store, plant, model, result.period, manualOnly, result, cache))
+  const fresh = (await computeScorecard(store, plant, model, result.period, manualOnly, result, runs))
     .scorecard;
   const closed: string[] = [];
   const disputed: string[] = [];
@@ -108,7 +109,7 @@ export async function settleScorecard(
     });
   }
   const scorecard = (
-    await computeScorecard(store, plant, model, result.period, await scorecardRecords(records), result, cache)
+    await computeScorecard(store, plant, model, result.period, await scorecardRecords(records), result, runs)
   ).scorecard;
   await records.replaceLedger(
     result.period,
