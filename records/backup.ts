@@ -184,6 +184,9 @@ export function describeCounts(c: TableCounts): string {
     n(c.audit_log, 'audit entry', 'audit entries'),
     n(c.computed_period, 'computed period'),
     n(c.export_manifest, 'export manifest'),
+    // the responsibility loop's, when there are any (a plant without one keeps its old line)
+    ...(c.task_closure > 0 ? [n(c.task_closure, 'task closure')] : []),
+    ...(c.points_entry > 0 ? [n(c.points_entry, 'points entry', 'points entries')] : []),
   ].join(', ');
 }
 

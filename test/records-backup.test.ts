@@ -129,7 +129,7 @@ describe('plantkpi records backup and restore', { timeout: 60_000 }, () => {
     expect(b).toMatchObject({ code: 0, err: '' });
     expect(b.out).toMatch(
       new RegExp(
-        `^records backup: postgres://postgres@127\\.0\\.0\\.1:\\d+/\\w+ \\(postgresql, 003_period_request\\) -> ${out}: 1 lock, 526 audit entries, 3 computed periods, 1 export manifest, last hash [0-9a-f]{64}; audit log 526 entries verified\\n$`,
+        `^records backup: postgres://postgres@127\\.0\\.0\\.1:\\d+/\\w+ \\(postgresql, 004_responsibility\\) -> ${out}: 1 lock, 526 audit entries, 3 computed periods, 1 export manifest, last hash [0-9a-f]{64}; audit log 526 entries verified\\n$`,
       ),
     );
 
@@ -162,7 +162,7 @@ describe('plantkpi records backup and restore', { timeout: 60_000 }, () => {
     const b = await cli('records', 'backup', '--config', REFERENCE_CONFIG, '--data', data, '--out', '-');
     expect(b.code).toBe(0);
     expect(b.err).toMatch(
-      /^records backup: .*records \(embedded, 003_period_request\) -> stdout: 1 lock, 6 audit/,
+      /^records backup: .*records \(embedded, 004_responsibility\) -> stdout: 1 lock, 6 audit/,
     );
     const out = file('embedded.jsonl');
     writeFileSync(out, b.out);
