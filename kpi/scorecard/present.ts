@@ -56,7 +56,8 @@ export function scorecardTable(s: Scorecard, plant: Plant): string {
           `${kindLabel(t.scope_type)} ${t.scope_id}`,
           name(t.scope_type, t.scope_id),
           kpiLabel(t.kpi, plant.names),
-          `${t.target_period} ${bound} ${unit}`.trimEnd(),
+          // a ratio shows as a percentage, which says its unit itself
+          `${t.target_period} ${bound} ${unit === '1' ? '' : unit}`.trimEnd(),
           formatValue(t.actual, unit),
           formatValue(t.ytd_actual, unit),
           pct(t.progress_pct),
