@@ -251,9 +251,14 @@ jobs:
       expect(await rt.records.pending()).toEqual([]);
       expect((await rt.records.computed()).length).toBe(32);
 
-      // the month's close happened once: exported, locked, audited; nothing refused, the chain whole
+      // the month's close happened once: K-1 closed by its KPI (the reference plant's key task), exported, locked,
+      // audited; nothing refused, the chain whole
       expect(await rt.records.isLocked('2026-10')).toBe(true);
-      expect((await rt.records.list({ period: '2026-10' })).map((e) => e.action)).toEqual(['export', 'lock']);
+      expect((await rt.records.list({ period: '2026-10' })).map((e) => e.action)).toEqual([
+        'task-close',
+        'export',
+        'lock',
+      ]);
       expect((await rt.records.manifest('2026-10'))?.manifestJson).toBe(
         readFileSync(path.join(tmp.dir, 'exports-flush', '2026-10', 'manifest.json'), 'utf8'),
       );
