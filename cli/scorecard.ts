@@ -6,11 +6,12 @@
 import { existsSync } from 'node:fs';
 import { EXIT, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
-import { compilePlant, type Plant } from '../kpi/plant.ts';
+import { compilePlant } from '../kpi/plant.ts';
 import type { Scorecard } from '../kpi/scorecard/build.ts';
 import { computeScorecard, type ScorecardRecords } from '../kpi/scorecard/compute.ts';
 import { scorecardCsv, scorecardTable } from '../kpi/scorecard/present.ts';
 import { scorecardRecords } from '../kpi/scorecard/settle.ts';
+import { branchScorecard } from '../kpi/scorecard/slice.ts';
 import { recordsTarget } from '../records/open.ts';
 import { openSharedRecords } from '../records/shared.ts';
 import { openStore } from '../store/open.ts';
@@ -30,28 +31,6 @@ async function readRecords(
   } finally {
     await records.close();
   }
-}
-
-/** The branch's own rows: the branch, its areas and its teams (ranks stay those of the whole group). */
-export function branchScorecard(s: Scorecard, plant: Plant, branch: string): Scorecard {
-  if (!plant.branches.some((b) => b.id === branch))
-    throw new UsageError(
-      `--branch ${branch}: 未知党支部 unknown branch (declared: ${plant.branches.map((b) => b.id).join(', ')})`,
-    );
-  const areas = new Set(plant.areas.filter((a) => a.parent === branch).map((a) => a.id));
-  const teams = new Set(plant.teams.filter((t) => t.parent === branch).map((t) => t.id));
-  const mine = (type: string, id: string) =>
-    (type === 'branch' && id === branch) ||
-    (type === 'area' && areas.has(id)) ||
-    (type === 'team' && teams.has(id));
-  return {
-    ...s,
-    targets: s.targets.filter((r) => mine(r.scope_type, r.scope_id)),
-    ranking: s.ranking.filter((r) => mine(r.scope_type, r.scope_id)),
-    points: s.points.filter((r) => mine(r.scope_type, r.scope_id)),
-    tasks: s.tasks.filter((t) => mine(t.owner_type, t.owner_id)),
-    ledger: s.ledger.filter((e) => mine(e.scope_type, e.scope_id)),
-  };
 }
 
 export async function cmdScorecard(o: Parsed, io: Io): Promise<number> {
