@@ -185,7 +185,12 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
       `(${r.published.readings.toLocaleString('en-US')} over MQTT, ${r.published.opcuaWrites.toLocaleString('en-US')} over OPC UA); ` +
       `${r.deadLettered} malformed payloads dead-lettered\n\n`,
   );
-  io.out(demoSummary(r.month, compilePlant(r.config)));
+  const plant = compilePlant(r.config);
+  io.out(demoSummary(r.month, plant));
+  if (r.scorecard !== null) {
+    const { demoScorecardSummary } = await import('../sim/demo/scorecard-summary.ts');
+    io.out(`\n${demoScorecardSummary(r.scorecard, plant)}`);
+  }
   io.out(
     r.exportDir
       ? `\n导出 Export: ${r.exportDir}\n`

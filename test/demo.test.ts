@@ -8,6 +8,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { runPeriod } from '../kpi/run.ts';
+import { computeScorecard } from '../kpi/scorecard/compute.ts';
+import { scorecardRecords } from '../kpi/scorecard/settle.ts';
+import { openRecords } from '../records/open.ts';
+import { runDemo } from '../sim/demo/run.ts';
+import { demoScorecardSummary } from '../sim/demo/scorecard-summary.ts';
 import { demoSummary } from '../sim/demo/summary.ts';
 import { EmbeddedStore } from '../store/embedded/store.ts';
 import { InfluxStore } from '../store/influx/store.ts';
@@ -58,6 +63,8 @@ describe('plantkpi demo', () => {
     expect(r.out).toMatch(/PK-1 铸锭机 Ingot casting machine: OEE \d{2}\.\d % \(开动率 A \d{2,3}\.\d %/);
     // the output is no terminal: the simulation's bar is one plain line in its last state, no \r redraws
     expect(r.out).not.toContain('\r');
+    // the scorecard is a month's: a part of one prints none
+    expect(r.out).not.toContain('党支部评比 Branch scorecards');
     expect(r.out.match(/^模拟 Simulating \[#+\] 100% {2}day 2 of 2$/gm)).toHaveLength(1);
     expect(again.kpis.filter((k) => k.provisional).map((k) => `${k.scope_id} ${k.kpi}`)).toEqual([]);
   }, 120_000);
@@ -116,4 +123,51 @@ describe('plantkpi demo against external services', () => {
       await Promise.all([influx.destroy(), redis.destroy(), broker.destroy()]);
     }
   }, 180_000);
+});
+
+describe('plantkpi demo, the whole month', () => {
+  it("settles the month's scorecard into the records and prints each branch's, as recomputed from what it stored", async () => {
+    const data = path.join(tmp.dir, 'month');
+    const r = await runDemo({
+      configFile: path.join(ROOT, 'config', 'examples', 'magnesium-site.yaml'),
+      dataDir: data,
+      days: 31,
+      seed: 2026,
+      paceMs: 10,
+      badPayloadEvery: 0,
+      faults: new Set(['rollover', 'replacement', 'outage']),
+      nowMs: Date.now(),
+      progress: () => {},
+    });
+    expect(r.scorecard).not.toBeNull();
+    const plant = compilePlant(r.config);
+    const store = await EmbeddedStore.open(path.join(data, 'store'));
+    const records = await openRecords({ dir: path.join(data, 'store', 'records') });
+    try {
+      // the closure the month's KPIs proved is recorded, by the demo, as the monthly job records it
+      const closures = await records.closures();
+      expect(closures.map((c) => [c.task, c.period, c.source, c.by])).toEqual([
+        ['K-1', '2026-10', 'kpi', 'demo'],
+      ]);
+      const again = await computeScorecard(
+        store,
+        plant,
+        plant.scorecard,
+        '2026-10',
+        await scorecardRecords(records),
+      );
+      const text = demoScorecardSummary(again.scorecard, plant);
+      expect(demoScorecardSummary(r.scorecard!, plant)).toBe(text);
+      expect(text).toMatch(/任务 task K-1 .*: 已销号 closed 2026-10/);
+      expect(text).toMatch(/承诺 pledge P-2 .*截止 due 2026-09-30: 已逾期 overdue/);
+      // the ledger the settlement wrote is the scorecard's computed ledger
+      const ledger = await records.ledger();
+      expect(ledger.filter((e) => e.period === '2026-10').reduce((a, e) => a + e.points, 0)).toBe(
+        again.scorecard.ledger.reduce((a, e) => a + e.points, 0),
+      );
+    } finally {
+      await records.close();
+      await store.close();
+    }
+  }, 240_000);
 });

@@ -12,7 +12,13 @@ import { startWorker } from '../../kpi/jobs/worker.ts';
 import type { Plant } from '../../kpi/plant.ts';
 import type { PeriodResult } from '../../kpi/rows.ts';
 import { runPeriod } from '../../kpi/run.ts';
+import type { Scorecard } from '../../kpi/scorecard/build.ts';
+import { computeScorecard } from '../../kpi/scorecard/compute.ts';
+import { hasScorecard } from '../../kpi/scorecard/model.ts';
+import { scorecardRecords, settleScorecard } from '../../kpi/scorecard/settle.ts';
 import { openSink } from '../../kpi/sink.ts';
+import { type RecordsTarget, recordsTarget } from '../../records/open.ts';
+import { openSharedRecords } from '../../records/shared.ts';
 import type { SeriesStore } from '../../store/port.ts';
 import { type Period, splitPeriod } from '../../transforms/periods.ts';
 
@@ -32,8 +38,17 @@ export async function computeInProcess(
   }
   const month = await runPeriod(store, plant, period);
   await sink.write(month, period.kind === 'month' ? 'month' : 'range');
-  if (period.kind === 'month')
-    await exportMonth(month, plant, { dir: config.jobs.exportDir, configHash: configHash(config), days });
+  if (period.kind !== 'month') return;
+  // the month's scorecard settled against the records, as the monthly job does (closures by KPI recorded)
+  if (hasScorecard(plant)) {
+    const records = await openSharedRecords(recordsTarget(config, path.join(dataDir, 'store')));
+    try {
+      await settleScorecard(store, plant, month, records, 'demo');
+    } finally {
+      await records.close();
+    }
+  }
+  await exportMonth(month, plant, { dir: config.jobs.exportDir, configHash: configHash(config), days });
 }
 
 /**
@@ -82,6 +97,8 @@ export async function computeWithJobs(
 export interface DemoKpis {
   month: PeriodResult;
   days: PeriodResult[];
+  /** the month's scorecard as `plantkpi scorecard` shows it (null: a part of a month, or no loop declared) */
+  scorecard: Scorecard | null;
   /** readings in the store between `fromMs` and `toMs` */
   stored: number;
 }
@@ -92,11 +109,23 @@ export async function summarise(
   plant: Plant,
   period: Period,
   window: { fromMs: number; toMs: number },
+  /** the records the month's scorecard reads (closures and awards); the scorecard is left out without them */
+  records?: RecordsTarget,
 ): Promise<DemoKpis> {
   const month = await runPeriod(store, plant, period);
   const days: PeriodResult[] = [];
   for (const d of splitPeriod(period, 'day')) days.push(await runPeriod(store, plant, d));
   let stored = 0;
   for (const s of await store.signals()) stored += await store.count(s, window.fromMs, window.toMs);
-  return { month, days, stored };
+  let scorecard: Scorecard | null = null;
+  if (records !== undefined && period.kind === 'month' && hasScorecard(plant)) {
+    const held = await openSharedRecords(records);
+    try {
+      const inputs = await scorecardRecords(held);
+      scorecard = (await computeScorecard(store, plant, plant.scorecard, period, inputs, month)).scorecard;
+    } finally {
+      await held.close();
+    }
+  }
+  return { month, days, stored, scorecard };
 }

@@ -12,6 +12,8 @@ import type { PlantConfig } from '../../config/schema.ts';
 import { startCollector } from '../../ingest/collector.ts';
 import { compilePlant } from '../../kpi/plant.ts';
 import type { PeriodResult } from '../../kpi/rows.ts';
+import type { Scorecard } from '../../kpi/scorecard/build.ts';
+import { recordsTarget } from '../../records/open.ts';
 import { openStore } from '../../store/open.ts';
 import { computeInProcess, computeWithJobs, summarise } from './compute.ts';
 import { demoWindow, jobsConfig, runConfig, withReplacement } from './config.ts';
@@ -47,6 +49,8 @@ export interface DemoResult {
   config: PlantConfig;
   month: PeriodResult;
   days: PeriodResult[];
+  /** the month's scorecard (null for part of a month, or a site without a responsibility loop) */
+  scorecard: Scorecard | null;
   published: Published;
   stored: number;
   /** malformed payloads the collector dead-lettered */
@@ -112,7 +116,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   else await computeInProcess(kpiConfig, plant, store, o.dataDir, period);
 
   // 5. summarise: the same code, over the readings as stored
-  const kpis = await summarise(store, plant, period, { fromMs: startMs - 1, toMs: endMs + 1 });
+  const kpis = await summarise(
+    store,
+    plant,
+    period,
+    { fromMs: startMs - 1, toMs: endMs + 1 },
+    recordsTarget(kpiConfig, path.join(o.dataDir, 'store')),
+  );
   await store.close();
   return {
     config: kpiConfig,
