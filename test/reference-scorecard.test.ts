@@ -9,9 +9,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
 import { importCsvFile } from '../ingest/csv/import.ts';
+import { splitCsvLine } from '../ingest/csv/parse.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import type { Scorecard } from '../kpi/scorecard/build.ts';
 import { computeScorecard } from '../kpi/scorecard/compute.ts';
+import { SCORECARD_CSV_HEADER } from '../kpi/scorecard/present.ts';
 import { openStore } from '../store/open.ts';
 import type { SeriesStore } from '../store/port.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
@@ -93,6 +95,48 @@ describe('reference scorecard', () => {
     ]);
     expect(branch.ranking.map((x) => [x.scope_id, x.rank])).toEqual([['A-ELY-1', 1]]);
     expect(branch.tasks).toEqual([]);
+  });
+
+  it('`--format csv` is one table for Excel: BOM, CRLF, every row as wide as the header, a task with its kind, title and due', async () => {
+    const r = await cli(
+      'scorecard',
+      '--config',
+      REFERENCE_CONFIG,
+      '--period',
+      '2026-10',
+      '--data',
+      tmp.dir,
+      '--format',
+      'csv',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith('\uFEFF')).toBe(true);
+    const rows = r.out
+      .slice(1)
+      .split('\r\n')
+      .filter(Boolean)
+      .map((l) => splitCsvLine(l) as string[]);
+    expect(rows[0]).toEqual(SCORECARD_CSV_HEADER);
+    for (const row of rows) expect(row).toHaveLength(SCORECARD_CSV_HEADER.length);
+    const col = (name: string) => SCORECARD_CSV_HEADER.indexOf(name);
+    const task = rows.find((row) => row[0] === 'task')!;
+    expect([task[1], task[col('状态 status')], task[col('销号期间 closed_period')]]).toEqual([
+      'K-1',
+      '已销号 closed',
+      '2026-10',
+    ]);
+    expect(task[col('类型 kind')]).toBe('任务 task');
+    expect(task[col('截止 due')]).toBe(plant.scorecard.tasks[0]!.due);
+    const ranks = rows
+      .filter((row) => row[0] === 'ranking')
+      .map((row) => [row[3], Number(row[col('余量% margin_pct')]), row[col('名次 rank')]]);
+    expect(ranks).toEqual(
+      expected.ranking.map((e: { scope_id: string; margin_pct: number; rank: number }) => [
+        e.scope_id,
+        Number(e.margin_pct.toFixed(6)),
+        String(e.rank),
+      ]),
+    );
   });
 
   it('every points row is the sum of its ledger entries (a branch: its areas and its own)', async () => {

@@ -42,6 +42,7 @@ export function compileScorecard(c: PlantConfig): ScorecardModel {
         title: t.title,
         kind: t.kind,
         owner: t.owner,
+        due: t.due,
         dueMs: due,
         fromMs: parseConfigTime(from, tz),
         points: t.points,

@@ -11,6 +11,8 @@ export const TASK_STATUS_LABELS = {
   overdue: '已逾期 overdue',
 } as const;
 
+export const TASK_KIND_LABELS = { task: '任务 task', pledge: '承诺 pledge' } as const;
+
 export const TRACK_STATUS_LABELS = {
   met: '达标 met',
   missed: '未达标 missed',
@@ -110,10 +112,22 @@ export function scorecardTable(s: Scorecard, plant: Plant): string {
   out.push('', '任务与承诺 Tasks and pledges');
   out.push(
     textTable(
-      ['任务 task', '责任方 owner', '状态 status', '销号期间 closed in', '依据 evidence'],
+      [
+        '任务 task',
+        '类型 kind',
+        '标题 title',
+        '责任方 owner',
+        '截止 due',
+        '状态 status',
+        '销号期间 closed in',
+        '依据 evidence',
+      ],
       s.tasks.map((t) => [
         t.id,
+        TASK_KIND_LABELS[t.kind],
+        t.title,
         `${kindLabel(t.owner_type)} ${t.owner_id} ${name(t.owner_type, t.owner_id)}`,
+        t.due,
         TASK_STATUS_LABELS[t.status],
         t.closed_period ?? '-',
         t.evidence ?? '',
@@ -155,10 +169,15 @@ export const SCORECARD_CSV_HEADER = [
   '同比% yoy_pct',
   '上期 prev_period',
   '环比% mom_pct',
+  '类型 kind',
+  '标题 title',
+  '截止 due',
 ];
 
-/** The empty tail of a row that is not a target's (the target columns). */
+/** The empty target columns of a row that is not a target's. */
 const NO_TARGET = Array<string>(12).fill('');
+/** The empty task columns (kind, title, due) of a row that is not a task's. */
+const NO_TASK = ['', '', ''];
 
 /**
  * One CSV for the parts (a `record` column says which: target, ranking, points, ledger, task), UTF-8 with a BOM and
@@ -199,6 +218,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       p6(t.yoy_pct),
       v(t.prev_period),
       p6(t.mom_pct),
+      ...NO_TASK,
     ]);
   }
   for (const r of s.ranking)
@@ -217,6 +237,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       '',
       '',
       ...NO_TARGET,
+      ...NO_TASK,
     ]);
   for (const p of s.points)
     lines.push([
@@ -234,6 +255,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       '',
       '',
       ...NO_TARGET,
+      ...NO_TASK,
     ]);
   for (const e of s.ledger)
     lines.push([
@@ -251,6 +273,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       '',
       e.reason,
       ...NO_TARGET,
+      ...NO_TASK,
     ]);
   for (const t of s.tasks)
     lines.push([
@@ -268,6 +291,9 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       t.closed_period ?? '',
       t.evidence ?? '',
       ...NO_TARGET,
+      TASK_KIND_LABELS[t.kind],
+      t.title,
+      t.due,
     ]);
   return csvText(lines);
 }

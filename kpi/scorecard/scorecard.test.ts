@@ -161,6 +161,7 @@ describe('tasks', () => {
     title: '锅炉节能',
     kind: 'task',
     owner: { type: 'team', id: 'T' },
+    due: '1970-01-05',
     dueMs: 4 * M,
     fromMs: 0,
     points: 5,

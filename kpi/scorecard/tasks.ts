@@ -22,6 +22,8 @@ export interface Task {
   title: string;
   kind: 'task' | 'pledge';
   owner: { type: ScopeKind; id: string };
+  /** the due date as configured (a local date, or a date-time) */
+  due: string;
   /** the end of the due day, epoch ms */
   dueMs: number;
   /** periods before this do not count (epoch ms; the task's start) */
@@ -53,6 +55,10 @@ export interface ManualClosure {
 
 export interface TaskStatus {
   id: string;
+  title: string;
+  kind: 'task' | 'pledge';
+  /** the due date as configured */
+  due: string;
   owner_type: ScopeKind;
   owner_id: string;
   status: 'open' | 'closed' | 'overdue';
@@ -95,7 +101,14 @@ export function taskStatus(
   closures: readonly ManualClosure[],
   asOfMs: number,
 ): TaskStatus {
-  const base = { id: task.id, owner_type: task.owner.type, owner_id: task.owner.id };
+  const base = {
+    id: task.id,
+    title: task.title,
+    kind: task.kind,
+    due: task.due,
+    owner_type: task.owner.type,
+    owner_id: task.owner.id,
+  };
   const bound = (v: TaskRule) =>
     [v.max !== undefined ? `≤ ${v.max}` : '', v.min !== undefined ? `≥ ${v.min}` : '']
       .filter(Boolean)

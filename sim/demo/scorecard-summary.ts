@@ -7,22 +7,12 @@ import type { Plant } from '../../kpi/plant.ts';
 import { formatValue, PROVISIONAL_LABEL, scopeName, scopeNames } from '../../kpi/present.ts';
 import { kpiLabel } from '../../kpi/rows.ts';
 import type { Scorecard } from '../../kpi/scorecard/build.ts';
-import { TASK_STATUS_LABELS, TRACK_STATUS_LABELS } from '../../kpi/scorecard/present.ts';
+import { TASK_KIND_LABELS, TASK_STATUS_LABELS, TRACK_STATUS_LABELS } from '../../kpi/scorecard/present.ts';
 import { branchScorecard } from '../../kpi/scorecard/slice.ts';
 
 const pct = (x: number | null) =>
   x === null ? '-' : `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} %`;
 const pts = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
-
-/** The local date of the last instant before `endMs` (a due time is the end of its due day). */
-function localDay(endMs: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(endMs - 1));
-}
 
 export function demoScorecardSummary(scorecard: Scorecard, plant: Plant): string {
   const names = scopeNames(plant);
@@ -59,11 +49,11 @@ export function demoScorecardSummary(scorecard: Scorecard, plant: Plant): string
     );
     if (ranks.length > 0) lines.push(`    评比 ranking: ${ranks.join('; ')}`);
     for (const t of s.tasks) {
-      const task = plant.scorecard.tasks.find((x) => x.id === t.id);
-      const kind = task?.kind === 'pledge' ? '承诺 pledge' : '任务 task';
-      const due = task ? `, 截止 due ${localDay(task.dueMs, plant.timeZone)}` : '';
+      const kind = TASK_KIND_LABELS[t.kind];
       const closed = t.status === 'closed' ? ` ${t.closed_period}` : '';
-      lines.push(`    ${kind} ${t.id} ${task?.title ?? ''}${due}: ${TASK_STATUS_LABELS[t.status]}${closed}`);
+      lines.push(
+        `    ${kind} ${t.id} ${t.title}, 截止 due ${t.due}: ${TASK_STATUS_LABELS[t.status]}${closed}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
