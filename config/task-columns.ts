@@ -83,7 +83,8 @@ export function plainCell(v: unknown): CellValue {
     return `${date}T${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}:${pad(v.getUTCSeconds())}`;
   }
   const o = v as Record<string, unknown>;
-  if (Array.isArray(o.richText)) return plainCell(o.richText.map((r: { text?: string }) => r.text ?? '').join(''));
+  if (Array.isArray(o.richText))
+    return plainCell(o.richText.map((r: { text?: string }) => r.text ?? '').join(''));
   if ('error' in o) return { problem: `the cell shows the error ${String(o.error)}` };
   if ('formula' in o || 'sharedFormula' in o) {
     if (o.result === undefined)

@@ -58,8 +58,10 @@ export function readTaskFile(file: string, shown: string): { tasks: FileTask[]; 
   const at = (n: number, column?: string) =>
     `${shown} ${table.unit} ${n}${column === undefined ? '' : `, column ${column}`}`;
   const [head, ...rows] = table.rows;
-  if (head === undefined) return { tasks, problems: [{ path: shown, message: '空文件 empty file: no header row' }] };
-  if (!Array.isArray(head.cells)) return { tasks, problems: [{ path: at(head.n), message: head.cells.error }] };
+  if (head === undefined)
+    return { tasks, problems: [{ path: shown, message: '空文件 empty file: no header row' }] };
+  if (!Array.isArray(head.cells))
+    return { tasks, problems: [{ path: at(head.n), message: head.cells.error }] };
 
   // the header: which column each cell names
   const name = (j: number) => (table.unit === 'row' ? columnLetter(j) : String(j + 1));
@@ -68,7 +70,8 @@ export function readTaskFile(file: string, shown: string): { tasks: FileTask[]; 
   const known = TASK_COLUMNS.map((c) => c.key);
   head.cells.forEach((cell, j) => {
     const text = plainCell(cell);
-    headers[j] = typeof text === 'string' || typeof text === 'number' ? String(text).replace(/\s+/g, ' ') : '';
+    headers[j] =
+      typeof text === 'string' || typeof text === 'number' ? String(text).replace(/\s+/g, ' ') : '';
     if (headers[j] === '') return;
     const key = headerKey(headers[j]!);
     const column = TASK_COLUMNS.find((c) => c.key === key);

@@ -60,7 +60,8 @@ export function readSheetSync(file: string, prefer: readonly string[]): Sheet {
     if (Atomics.wait(flag, 0, 0, READ_TIMEOUT_MS) === 'timed-out')
       throw new Error(`reading took longer than ${READ_TIMEOUT_MS / 1000} s`);
     const reply = receiveMessageOnPort(port1)?.message as { sheet?: Sheet; error?: string } | undefined;
-    if (reply?.sheet === undefined) throw new Error(reply?.error ?? 'the workbook reader ended without a reply');
+    if (reply?.sheet === undefined)
+      throw new Error(reply?.error ?? 'the workbook reader ended without a reply');
     return reply.sheet;
   } finally {
     void worker.terminate();
