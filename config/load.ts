@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type Problem } from './problems.ts';
 import { type PlantConfig, PlantConfigSchema } from './schema.ts';
 import { checkSchema, type SchemaCheck, withoutKeys } from './schema-issues.ts';
+import { withTaskFiles } from './task-files.ts';
 import { validatePlant } from './validate.ts';
 
 export interface LoadedConfig {
@@ -15,7 +16,10 @@ export interface LoadedConfig {
 /** how far aliases (*name) may expand, in yaml's count of aliased nodes: enough for any real config */
 const ALIAS_LIMIT = 100;
 
-/** Parses and validates config text; throws ConfigError listing every problem. */
+/**
+ * Parses and validates config text; throws ConfigError listing every problem. `file` names the config in problems,
+ * and its folder is where the paths of `taskFiles` start (the working directory for the default).
+ */
 export function parsePlantConfig(text: string, file = '<config>'): PlantConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -40,11 +44,17 @@ export function parsePlantConfig(text: string, file = '<config>'): PlantConfig {
   }
   const checked = checkSchema(PlantConfigSchema, raw);
   if (checked.ok) {
-    const problems = validatePlant(checked.data);
+    const { config, problems } = withChecks(checked.data, file);
     if (problems.length > 0) throw new ConfigError(file, problems);
-    return checked.data;
+    return config;
   }
-  throw new ConfigError(file, [...checked.problems, ...referenceProblems(raw, checked)]);
+  throw new ConfigError(file, [...checked.problems, ...referenceProblems(raw, checked, file)]);
+}
+
+/** The config with the tasks of its task files, and the problems of those files and of the whole document. */
+function withChecks(parsed: PlantConfig, file: string): { config: PlantConfig; problems: Problem[] } {
+  const { config, problems, taskPlace } = withTaskFiles(parsed, file);
+  return { config, problems: [...problems, ...validatePlant(config, taskPlace)] };
 }
 
 /**
@@ -52,10 +62,14 @@ export function parsePlantConfig(text: string, file = '<config>'): PlantConfig {
  * unknown keys: with those keys set aside the rest parses, so a misspelt key and a wrong id come out in one run.
  * With any other schema problem (a wrong type, a missing field) they wait until the schema problems are fixed.
  */
-function referenceProblems(raw: unknown, checked: Extract<SchemaCheck<unknown>, { ok: false }>): Problem[] {
+function referenceProblems(
+  raw: unknown,
+  checked: Extract<SchemaCheck<unknown>, { ok: false }>,
+  file: string,
+): Problem[] {
   if (checked.otherProblems > 0 || checked.unknownKeys.length === 0) return [];
   const rest = checkSchema(PlantConfigSchema, withoutKeys(raw, checked.unknownKeys));
-  return rest.ok ? validatePlant(rest.data) : [];
+  return rest.ok ? withChecks(rest.data, file).problems : [];
 }
 
 export function loadPlantConfig(file: string): LoadedConfig {

@@ -353,6 +353,17 @@ export const PlantConfigSchema = z.strictObject({
     .array(TaskSchema)
     .default([])
     .describe('key tasks and pledges (挂图作战, 承诺践诺), closed (销号) by a KPI rule or by a person'),
+  taskFiles: z
+    .array(
+      z
+        .string()
+        .regex(/\.(csv|xlsx)$/i, 'a task file is a .csv or an .xlsx file')
+        .describe('path of a task file, relative to this config file'),
+    )
+    .default([])
+    .describe(
+      'files of more tasks, one per row (CSV in UTF-8, or xlsx: the sheet 任务 or Tasks, else the first), a column per task field (owner.id: owner_id; a zh-CN label may stand before the key: 责任方 owner_id); added after tasks and checked the same way',
+    ),
   sources: SourcesSchema.describe('where the collector reads readings from: one list per source kind'),
   influx: InfluxSchema.optional().describe(
     'the InfluxDB the collector writes readings to, the KPI jobs write results to and the InfluxDB store reads from',

@@ -4,23 +4,31 @@ import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
 import { parseConfigTime } from './time.ts';
 
+/**
+ * Where a task or one of its fields (`owner.id`) is, for problems: `tasks[3].owner.id` for the YAML's tasks, a
+ * file's row and column for the tasks of `taskFiles` (task-files.ts).
+ */
+export type TaskPlace = (index: number, field?: string) => string;
+export const yamlTaskPlace: TaskPlace = (i, field) => `tasks[${i}]${field === undefined ? '' : `.${field}`}`;
+
 export function checkResponsibility(
   c: PlantConfig,
   scopeIds: Record<ScopeTypeName, ReadonlyMap<string, number>>,
+  taskPlace: TaskPlace = yamlTaskPlace,
 ): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
-  const unique = (items: readonly { id: string }[], path: string) => {
+  const unique = (items: readonly { id: string }[], place: TaskPlace) => {
     const seen = new Map<string, number>();
     items.forEach((x, i) => {
-      if (seen.has(x.id))
-        add(`${path}[${i}].id`, `重复 duplicate id '${x.id}' (also ${path}[${seen.get(x.id)}])`);
+      const first = seen.get(x.id);
+      if (first !== undefined) add(place(i, 'id'), `重复 duplicate id '${x.id}' (also ${place(first)})`);
       else seen.set(x.id, i);
     });
   };
-  unique(c.ranking, 'ranking');
-  unique(c.points, 'points');
-  unique(c.tasks, 'tasks');
+  unique(c.ranking, (i, field) => `ranking[${i}]${field === undefined ? '' : `.${field}`}`);
+  unique(c.points, (i, field) => `points[${i}]${field === undefined ? '' : `.${field}`}`);
+  unique(c.tasks, taskPlace);
 
   c.ranking.forEach((g, i) => {
     const ids = scopeIds[g.scopes.type];
@@ -58,18 +66,18 @@ export function checkResponsibility(
   });
 
   c.tasks.forEach((t, i) => {
-    const at = `tasks[${i}]`;
     const ids = scopeIds[t.owner.type];
-    if (!ids.has(t.owner.id)) add(`${at}.owner.id`, unknownId(ID_KIND[t.owner.type], t.owner.id, ids.keys()));
+    if (!ids.has(t.owner.id))
+      add(taskPlace(i, 'owner.id'), unknownId(ID_KIND[t.owner.type], t.owner.id, ids.keys()));
     if (t.close && t.close.max === undefined && t.close.min === undefined)
-      add(`${at}.close`, '关闭规则须有上限或下限 a close rule needs max (at most) or min (at least)');
+      add(taskPlace(i, 'close'), '关闭规则须有上限或下限 a close rule needs max (at most) or min (at least)');
     const tz = c.site.timeZone;
     try {
       const due = parseConfigTime(t.due, tz);
       if (t.from !== undefined && parseConfigTime(t.from, tz) >= due)
-        add(`${at}.due`, `到期日不在开始之后 due (${t.due}) is not after from (${t.from})`);
+        add(taskPlace(i, 'due'), `到期日不在开始之后 due (${t.due}) is not after from (${t.from})`);
     } catch (err) {
-      add(`${at}.due`, (err as Error).message);
+      add(taskPlace(i, 'due'), (err as Error).message);
     }
   });
   return problems;

@@ -10,11 +10,12 @@ import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
-import { checkResponsibility } from './validate-responsibility.ts';
+import { checkResponsibility, type TaskPlace } from './validate-responsibility.ts';
 import { checkSources } from './validate-sources.ts';
 import { checkTargets } from './validate-targets.ts';
 
-export function validatePlant(c: PlantConfig): Problem[] {
+/** The checks the schema cannot express; `taskPlace` names where each task is (a task file's row for theirs). */
+export function validatePlant(c: PlantConfig, taskPlace?: TaskPlace): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
   const tz = c.site.timeZone;
@@ -162,7 +163,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
     equipment,
   };
   problems.push(...checkTargets(c, scopeIds));
-  problems.push(...checkResponsibility(c, scopeIds));
+  problems.push(...checkResponsibility(c, scopeIds, taskPlace));
   return problems;
 }
 

@@ -4,6 +4,7 @@
  * its 1-based line number, its text and the reason, and skipped; every other line is kept.
  */
 import type { IANAZone } from 'luxon';
+import { splitCsvLine } from '../../config/csv.ts';
 import type { Reading } from '../../store/port.ts';
 import { parseIsoTime, timeZone } from './time.ts';
 
@@ -35,38 +36,6 @@ export interface ParsedBatch {
 export const HEADER = 'signal,time,value';
 const MAX_TEXT = 200;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
-/** Splits one CSV line into fields; a field may be wrapped in double quotes, "" inside is a quote. */
-export function splitCsvLine(line: string): string[] | { error: string } {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  let wasQuoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c !== '"') cur += c;
-      else if (line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === ',') {
-      out.push(cur);
-      cur = '';
-      wasQuoted = false;
-    } else if (c === '"' && cur.trim() === '' && !wasQuoted) {
-      quoted = true;
-      wasQuoted = true;
-      cur = '';
-    } else if (wasQuoted && c.trim() !== '') {
-      return { error: `text after a closing quote in field ${out.length + 1}` };
-    } else if (!wasQuoted) cur += c;
-  }
-  if (quoted) return { error: 'unterminated quote' };
-  out.push(cur);
-  return out;
-}
 
 /** A line without its line end (and, on line 1, without a UTF-8 byte order mark). */
 function clean(raw: string, lineNo: number): string {
