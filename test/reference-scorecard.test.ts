@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvRecords } from '../config/csv.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { importCsvFile } from '../ingest/csv/import.ts';
-import { splitCsvLine } from '../ingest/csv/parse.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import type { Scorecard } from '../kpi/scorecard/build.ts';
 import { computeScorecard } from '../kpi/scorecard/compute.ts';
@@ -111,11 +111,13 @@ describe('reference scorecard', () => {
     );
     expect(r.code).toBe(0);
     expect(r.out.startsWith('\uFEFF')).toBe(true);
-    const rows = r.out
-      .slice(1)
-      .split('\r\n')
-      .filter(Boolean)
-      .map((l) => splitCsvLine(l) as string[]);
+    const rows = csvRecords(r.out).map((x) => x.fields as string[]);
+    expect(
+      r.out
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => l.endsWith('\r')),
+    ).toBe(true);
     expect(rows[0]).toEqual(SCORECARD_CSV_HEADER);
     for (const row of rows) expect(row).toHaveLength(SCORECARD_CSV_HEADER.length);
     const col = (name: string) => SCORECARD_CSV_HEADER.indexOf(name);
