@@ -11,6 +11,7 @@ import { JobsSchema } from '../kpi/jobs/schema.ts';
 import { RecordsSchema } from '../records/schema.ts';
 import { InfluxSchema } from '../store/influx/schema.ts';
 import { DateTimeText, Id, Label, ScopeType } from './primitives.ts';
+import { BaselineSchema } from './schema-baseline.ts';
 import { PointRuleSchema, RankingGroupSchema, TaskSchema } from './schema-responsibility.ts';
 
 export { DateTimeText, Id, ScopeType } from './primitives.ts';
@@ -353,6 +354,12 @@ export const PlantConfigSchema = z.strictObject({
     .array(TaskSchema)
     .default([])
     .describe('key tasks and pledges (挂图作战, 承诺践诺), closed (销号) by a KPI rule or by a person'),
+  baselines: z
+    .array(BaselineSchema)
+    .default([])
+    .describe(
+      'energy baselines (ISO 50006) per scope: a ratio EnPI or a regression on drivers, with savings against it',
+    ),
   sources: SourcesSchema.describe('where the collector reads readings from: one list per source kind'),
   influx: InfluxSchema.optional().describe(
     'the InfluxDB the collector writes readings to, the KPI jobs write results to and the InfluxDB store reads from',
