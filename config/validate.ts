@@ -9,6 +9,7 @@ import type { Problem } from './problems.ts';
 import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
+import { checkBaselines } from './validate-baseline.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
 import { checkResponsibility } from './validate-responsibility.ts';
 import { checkSources } from './validate-sources.ts';
@@ -163,6 +164,7 @@ export function validatePlant(c: PlantConfig): Problem[] {
   };
   problems.push(...checkTargets(c, scopeIds));
   problems.push(...checkResponsibility(c, scopeIds));
+  problems.push(...checkBaselines(c, scopeIds));
   return problems;
 }
 
