@@ -4,6 +4,7 @@
  * baseline period reads. A baseline period without data is only known when savings are computed (a DataError there).
  */
 import { baselineSpan } from '../kpi/baseline/compile.ts';
+import { dimensionOf } from '../transforms/units.ts';
 import type { Problem } from './problems.ts';
 import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
@@ -59,7 +60,14 @@ export function checkBaselines(
         if (kind === 'energy' && id !== 'total' && !carriers.includes(id))
           add(`${path(j)}.kpi`, unknownId(ID_KIND.carrier, id, carriers));
         if (d.kpi === b.energy) add(`${path(j)}.kpi`, `${d.kpi} is the energy modelled, not a driver of it`);
-      } else if (!gauges.includes(d.signal)) {
+      } else if (gauges.includes(d.signal)) {
+        const unit = (c.signals.find((x) => x.id === d.signal) as { unit: string }).unit;
+        if (d.type === 'degree_days' && dimensionOf(unit) !== 'temperature')
+          add(
+            `${path(j)}.signal`,
+            `度日须用温度 '${d.signal}' is in ${unit}, not a temperature (degC) for degree-days`,
+          );
+      } else {
         const s = c.signals.find((x) => x.id === d.signal);
         add(
           `${path(j)}.signal`,
