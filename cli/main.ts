@@ -102,6 +102,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await (await import('./responsibility.ts')).cmdPoints(rest, io, parse);
       case 'scorecard':
         return await (await import('./scorecard.ts')).cmdScorecard(parse(rest), io);
+      case 'savings':
+        return await (await import('./savings.ts')).cmdSavings(parse(rest), io);
       case 'demo':
         return await cmdDemo(parse(rest), io);
       case 'simulate':

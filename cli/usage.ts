@@ -249,6 +249,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'savings',
+    usage: '--config FILE --period P [--data DIR] [--format table|json]',
+    zh: '按基准（ISO 50006）计算节能量：校正基准能耗 − 实际能耗，折标煤与减排量，及累计',
+    en: 'savings against each baseline (ISO 50006): adjusted baseline − actual, in tce and tCO2, and cumulative',
+    notes: [
+      '基准模型的 R²、CV(RMSE)、NMBE 与 ASHRAE Guideline 14 限值（月 ≤15 %、±5 %；日 ≤30 %、±10 %）一并给出',
+      "The baseline model's R², CV(RMSE) and NMBE come with the ASHRAE Guideline 14 check (monthly ≤ 15 %, ±5 %; daily ≤ 30 %, ±10 %)",
+      '基准期没有数据时：退出码 5，说明是哪个基准',
+      'A baseline period without data: exit 5, naming the baseline',
+    ],
+    options: {
+      config,
+      period: { arg: 'P', zh: '报告期间，如 2026-11', en: 'the reporting period, e.g. 2026-11' },
+      data,
+      format: {
+        arg: 'table|json',
+        zh: '输出格式（默认 table）',
+        en: 'output format (default table)',
+      },
+    },
+  },
+  {
     name: 'task close',
     usage: 'ID --config FILE --by NAME --evidence TEXT [--period P] [--data DIR]',
     zh: '人工销号一项任务或确认一项承诺已践诺，记入审计',

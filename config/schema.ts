@@ -11,6 +11,7 @@ import { JobsSchema } from '../kpi/jobs/schema.ts';
 import { RecordsSchema } from '../records/schema.ts';
 import { InfluxSchema } from '../store/influx/schema.ts';
 import { DateTimeText, Id, Label, ScopeType } from './primitives.ts';
+import { BaselineSchema } from './schema-baseline.ts';
 import { PointRuleSchema, RankingGroupSchema, TaskSchema } from './schema-responsibility.ts';
 
 export { DateTimeText, Id, ScopeType } from './primitives.ts';
@@ -363,6 +364,12 @@ export const PlantConfigSchema = z.strictObject({
     .default([])
     .describe(
       'files of more tasks, one per row (CSV in UTF-8, or xlsx: the sheet 任务 or Tasks, else the first), a column per task field (owner.id: owner_id; a zh-CN label may stand before the key: 责任方 owner_id); added after tasks and checked the same way',
+    ),
+  baselines: z
+    .array(BaselineSchema)
+    .default([])
+    .describe(
+      'energy baselines (ISO 50006) per scope: a ratio EnPI or a regression on drivers, with savings against it',
     ),
   sources: SourcesSchema.describe('where the collector reads readings from: one list per source kind'),
   influx: InfluxSchema.optional().describe(

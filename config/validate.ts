@@ -9,6 +9,7 @@ import type { Problem } from './problems.ts';
 import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
+import { checkBaselines } from './validate-baseline.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
 import { checkResponsibility, type TaskPlace } from './validate-responsibility.ts';
 import { checkSources } from './validate-sources.ts';
@@ -164,6 +165,7 @@ export function validatePlant(c: PlantConfig, taskPlace?: TaskPlace): Problem[] 
   };
   problems.push(...checkTargets(c, scopeIds));
   problems.push(...checkResponsibility(c, scopeIds, taskPlace));
+  problems.push(...checkBaselines(c, scopeIds));
   return problems;
 }
 

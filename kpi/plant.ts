@@ -12,6 +12,7 @@ import {
 } from '../config/factors/library.ts';
 import type { PlantConfig, TargetConfig } from '../config/schema.ts';
 import { ratioUnitFactor } from '../transforms/units.ts';
+import { type Baseline, compileBaselines } from './baseline/compile.ts';
 import { compileEquipment, compileSignals, type Equipment, type Signal } from './plant-signals.ts';
 import { CompileProblems } from './plant-times.ts';
 import { type LabelNames, labelNames, type ScopeKind } from './rows.ts';
@@ -45,6 +46,11 @@ export interface Scope {
   meters: Assignment[];
   products: Assignment[];
   equipment: { id: string; fromMs: number; toMs: number }[];
+  /**
+   * for teams: the meters and products by their own validity, not cut at the team's from/to (a team's energy
+   * baseline is fitted over the time before it started; kpi/baseline/stage.ts)
+   */
+  uncut?: { meters: Assignment[]; products: Assignment[] };
 }
 
 export interface Carrier {
@@ -92,6 +98,8 @@ export interface Plant {
   targets: readonly Target[];
   /** ranking groups, point rules, key tasks and pledges */
   scorecard: ScorecardModel;
+  /** energy baselines (ISO 50006) and the savings against them */
+  baselines: readonly Baseline[];
   library: FactorLibrary;
   /** all instants at which an assignment or factor starts or ends */
   changePointsMs: number[];
@@ -168,6 +176,14 @@ export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
     range(f, `factors[${i}]`, [NEG, POS]);
   });
   p.throwIfAny(file);
+  // times are known good now (read again without the team's cut, so a bad one is not reported twice)
+  org.teams.forEach((tm, i) => {
+    const at = `organisation.teams[${i}]`;
+    teams[i]!.uncut = {
+      meters: assign(tm.meters, `${at}.meters`),
+      products: assign(tm.products, `${at}.products`),
+    };
+  });
   const library = buildLibrary(config);
   const points = new Set<number>();
   for (const s of [...areas, ...teams]) {
@@ -192,6 +208,7 @@ export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
     generalBranches,
     targets: [...config.targets],
     scorecard: compileScorecard(config),
+    baselines: compileBaselines(config),
     library,
     changePointsMs: [...points].filter(Number.isFinite).sort((a, b) => a - b),
     factor: factorLookup(config, library),

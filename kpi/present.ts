@@ -9,6 +9,7 @@
  *   tce, tCO2, MWh, GWh, TJ, kt, kNm3, 10^4Nm3, km3      3
  *   intensities A/B: 2 when A is kg, kWh or a smaller unit (kgce/t), 3 when A is t-sized (tCO2/t, tce/t: to the kg)
  *   ratios (unit '1'): percent with 1 decimal (86.2 %); '%' values: 1 decimal
+ *   a coefficient of determination (unit 'R2', baseline.r2): 4; a 0/1 flag (unit 'flag', baseline.pass): 0
  *   anything else: 3
  * Arrow keeps full precision; only what people read is rounded.
  */
@@ -58,6 +59,8 @@ const DECIMALS: Readonly<Record<string, number>> = {
   '10^4Nm3': 3,
   km3: 3,
   '%': 1,
+  R2: 4,
+  flag: 0,
 };
 
 /**

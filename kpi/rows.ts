@@ -115,6 +115,8 @@ export function labelNames(config: {
  */
 export function isExtensiveKpi(kpi: string): boolean {
   if (kpi === 'energy.specific') return false;
+  // savings and the adjusted baseline are amounts; cumulative savings are running totals (not added over periods)
+  if (['savings.energy', 'savings.tce', 'savings.co2', 'baseline.adjusted'].includes(kpi)) return true;
   return ['energy.', 'emissions.', 'output.', 'oee.loss.'].some((p) => kpi.startsWith(p));
 }
 
@@ -135,6 +137,18 @@ export function kpiLabel(kpi: string, names?: LabelNames): string {
     'oee.loss.availability': '停机损失 Availability loss',
     'oee.loss.performance': '速度损失 Performance loss',
     'oee.loss.quality': '质量损失 Quality loss',
+    'baseline.adjusted': '校正基准能耗 Adjusted baseline energy',
+    'baseline.r2': '基准模型决定系数 Baseline R²',
+    'baseline.cvrmse_pct': '基准模型 CV(RMSE) Baseline CV(RMSE)',
+    'baseline.nmbe_pct': '基准模型 NMBE Baseline NMBE',
+    'baseline.pass': '基准模型合格 (ASHRAE G14) Baseline within ASHRAE G14',
+    'savings.energy': '节能量 Energy savings',
+    'savings.tce': '节能量(标煤) Savings, tce',
+    'savings.co2': '减排量 CO2 avoided',
+    'savings.pct': '节能率 Savings rate',
+    'savings.cumulative.energy': '累计节能量 Cumulative energy savings',
+    'savings.cumulative.tce': '累计节能量(标煤) Cumulative savings, tce',
+    'savings.cumulative.co2': '累计减排量 Cumulative CO2 avoided',
   };
   if (fixed[kpi]) return fixed[kpi];
   if (kpi.startsWith('energy.')) return `能耗 Energy: ${names?.get(kpi.slice(7)) ?? kpi.slice(7)}`;

@@ -26,6 +26,8 @@ const DIMENSIONS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   time: { s: 1, min: 60, h: 3600, d: 86_400 },
   dimensionless: { '%': 1, '1': 100 },
   count: { pcs: 1 },
+  // gauges only (never summed); Celsius alone, as kelvin or Fahrenheit would need an offset, not a factor
+  temperature: { degC: 1, '°C': 1 },
 };
 
 const UNITS: ReadonlyMap<string, { dim: string; size: number }> = new Map(
@@ -39,7 +41,10 @@ export function isKnownUnit(u: string): boolean {
   return UNITS.has(u);
 }
 
-/** 'energy', 'power', 'volume', 'normal_volume', 'mass', 'standard_coal', 'co2', 'time', 'dimensionless', 'count' */
+/**
+ * 'energy', 'power', 'volume', 'normal_volume', 'mass', 'standard_coal', 'co2', 'time', 'dimensionless', 'count',
+ * 'temperature'
+ */
 export function dimensionOf(u: string): string | null {
   return UNITS.get(u)?.dim ?? null;
 }
