@@ -22,7 +22,9 @@ export const BalanceSchema = z.strictObject({
   submeters: z
     .array(z.union([SubmeterSignal, SubmeterBalance]))
     .min(1)
-    .describe('what the main meter feeds: submeters ({signal}) or nested balances ({balance}), forming a tree'),
+    .describe(
+      'what the main meter feeds: submeters ({signal}) or nested balances ({balance}), forming a tree',
+    ),
   lossAlarmPct: z
     .number()
     .optional()
@@ -50,7 +52,7 @@ export const PollutantSchema = z.strictObject({
     .lt(21)
     .optional()
     .describe(
-      "reference O2 (基准氧含量), %: the limit check uses C × (21 − ref) / (21 − O2); absent: the measured concentration is checked",
+      'reference O2 (基准氧含量), %: the limit check uses C × (21 − ref) / (21 − O2); absent: the measured concentration is checked',
     ),
 });
 

@@ -88,7 +88,10 @@ balances:
   - { id: EB, carrier: electricity, main: E-MAIN, submeters: [{ signal: E-CA1 }, { balance: EB-CA }] }
   - { id: EB-CA, carrier: electricity, main: E-CA, submeters: [{ signal: E-CA1 }, { signal: E-ELY }, { signal: E-ELY }] }
 `);
-    expect(p.map((x) => x.path)).toEqual(['balances[1].submeters[0].signal', 'balances[1].submeters[2].signal']);
+    expect(p.map((x) => x.path)).toEqual([
+      'balances[1].submeters[0].signal',
+      'balances[1].submeters[2].signal',
+    ]);
     expect(p[0]!.message).toBe(
       "'E-CA1' is listed twice in the balance tree of 'EB' (also balances[0].submeters[0].signal)",
     );

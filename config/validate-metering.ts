@@ -25,17 +25,21 @@ function checkBalances(c: PlantConfig, add: Add): void {
   const carriers = new Set(c.carriers.map((x) => x.id));
   const index = new Map<string, number>();
   c.balances.forEach((b, i) => {
-    if (index.has(b.id)) add(`balances[${i}].id`, `duplicate id '${b.id}' (also balances[${index.get(b.id)}])`);
+    if (index.has(b.id))
+      add(`balances[${i}].id`, `duplicate id '${b.id}' (also balances[${index.get(b.id)}])`);
     else index.set(b.id, i);
   });
 
   // each meter: known, a quantity, of the balance's carrier
   const meter = (id: string, carrier: string, path: string) => {
     const s = signals.get(id);
-    if (s === undefined) return add(path, unknownId(ID_KIND.signal, id, signals.keys()));
+    if (s === undefined) {
+      add(path, unknownId(ID_KIND.signal, id, signals.keys()));
+      return;
+    }
     if (!QUANTITY.has(s.kind))
-      return add(path, `'${id}' is a ${s.kind} signal: a balance needs meters (counter, manual, rate, virtual)`);
-    if (carriers.has(carrier) && s.carrier !== carrier)
+      add(path, `'${id}' is a ${s.kind} signal: a balance needs meters (counter, manual, rate, virtual)`);
+    else if (carriers.has(carrier) && s.carrier !== carrier)
       add(
         path,
         `'${id}' measures ${s.carrier === undefined ? 'no carrier' : `'${s.carrier}'`}, not the balance's carrier '${carrier}'`,
@@ -47,10 +51,16 @@ function checkBalances(c: PlantConfig, add: Add): void {
     if (!carriers.has(b.carrier)) add(`${at}.carrier`, unknownId(ID_KIND.carrier, b.carrier, carriers));
     meter(b.main, b.carrier, `${at}.main`);
     b.submeters.forEach((s, j) => {
-      if ('signal' in s) return meter(s.signal, b.carrier, `${at}.submeters[${j}].signal`);
+      if ('signal' in s) {
+        meter(s.signal, b.carrier, `${at}.submeters[${j}].signal`);
+        return;
+      }
       const path = `${at}.submeters[${j}].balance`;
       const k = index.get(s.balance);
-      if (k === undefined) return add(path, unknownId(ID_KIND.balance, s.balance, index.keys()));
+      if (k === undefined) {
+        add(path, unknownId(ID_KIND.balance, s.balance, index.keys()));
+        return;
+      }
       const nested = c.balances[k]!;
       if (nested.carrier !== b.carrier)
         add(path, `balance '${s.balance}' balances '${nested.carrier}', not '${b.carrier}'`);
@@ -116,8 +126,14 @@ function checkCems(c: PlantConfig, add: Add): void {
   const signals = new Map(c.signals.map((s) => [s.id, s]));
   const gauge = (id: string, unit: string, what: string, path: string) => {
     const s = signals.get(id);
-    if (s === undefined) return add(path, unknownId(ID_KIND.signal, id, signals.keys()));
-    if (s.kind !== 'gauge') return add(path, `'${id}' is a ${s.kind} signal: ${what} is read as a gauge`);
+    if (s === undefined) {
+      add(path, unknownId(ID_KIND.signal, id, signals.keys()));
+      return;
+    }
+    if (s.kind !== 'gauge') {
+      add(path, `'${id}' is a ${s.kind} signal: ${what} is read as a gauge`);
+      return;
+    }
     if (!converts(s, unit))
       add(path, `'${id}' is in '${s.unit}': ${what} needs a unit that converts to ${unit} (standard dry)`);
   };
@@ -138,7 +154,8 @@ function checkCems(c: PlantConfig, add: Add): void {
     gauge(st.flowSignal, 'm3/h', 'the flue-gas flow', `${at}.flowSignal`);
     if (st.o2Signal !== undefined) gauge(st.o2Signal, '%', 'O2', `${at}.o2Signal`);
     const entries = Object.entries(st.pollutants).filter(([, p]) => p !== undefined);
-    if (entries.length === 0) add(`${at}.pollutants`, 'a stack needs at least one pollutant (so2, nox, particulate)');
+    if (entries.length === 0)
+      add(`${at}.pollutants`, 'a stack needs at least one pollutant (so2, nox, particulate)');
     for (const [name, p] of entries) {
       gauge(p!.signal, 'mg/m3', 'a concentration', `${at}.pollutants.${name}.signal`);
       if (p!.referenceO2Pct !== undefined && st.o2Signal === undefined)

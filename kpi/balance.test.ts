@@ -40,7 +40,9 @@ organisation: { committee: { id: C }, branches: [{ id: B }] }
       ['SUB', ['S2']],
     ]);
     const names = labelNames(config);
-    expect(kpiLabel('balance.TOP.loss_pct', names)).toBe('计量平衡 Balance 全厂电平衡 Site balance: 损耗率 loss rate');
+    expect(kpiLabel('balance.TOP.loss_pct', names)).toBe(
+      '计量平衡 Balance 全厂电平衡 Site balance: 损耗率 loss rate',
+    );
     expect(kpiLabel('balance.SUB.unmetered', names)).toBe('计量平衡 Balance SUB: 未计量差额 unmetered');
   });
 

@@ -60,7 +60,11 @@ export interface BalanceValues {
 }
 
 /** The arithmetic of one balance (55,100,000 over 55,013,524 kWh: 86,476 kWh unmetered, 0.157 %). */
-export function balanceValues(main: number, submeters: readonly number[], lossAlarmPct?: number): BalanceValues {
+export function balanceValues(
+  main: number,
+  submeters: readonly number[],
+  lossAlarmPct?: number,
+): BalanceValues {
   const submetered = submeters.reduce((a, b) => a + b, 0);
   const unmetered = main - submetered;
   const lossPct = main > 0 ? (unmetered / main) * 100 : null;

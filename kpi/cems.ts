@@ -121,7 +121,15 @@ export function cemsRows(
 
   const rows: KpiRow[] = [];
   const row = (kpi: string, value: number, unit: string, provisional: boolean) =>
-    rows.push({ kpi, scope_type: 'site', scope_id: plant.site.id, period: period.label, value, unit, provisional });
+    rows.push({
+      kpi,
+      scope_type: 'site',
+      scope_id: plant.site.id,
+      period: period.label,
+      value,
+      unit,
+      provisional,
+    });
   for (const p of POLLUTANTS) {
     const at = cems.stacks.filter((s) => s.pollutants.has(p));
     if (at.length === 0) continue;
@@ -145,7 +153,12 @@ export function cemsRows(
     }
     row(`emissions.${p}.mass`, mass, 'kg', massLow);
     if (output !== undefined && output.amount > 0)
-      row(`emissions.${p}.intensity`, mass / output.amount, `kg/${output.unit}`, massLow || output.provisional);
+      row(
+        `emissions.${p}.intensity`,
+        mass / output.amount,
+        `kg/${output.unit}`,
+        massLow || output.provisional,
+      );
     if (limited) row(`emissions.${p}.exceedance_hours`, exceedance, 'h', limitLow);
   }
   return rows;

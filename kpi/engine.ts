@@ -205,6 +205,8 @@ function otherQuality(plant: Plant, data: PeriodData, period: Period): SignalQua
 function cemsOutput(plant: Plant, site: ScopeSums, low: Set<string>): CemsOutput | undefined {
   const product = plant.cems?.product;
   if (product === undefined) return undefined;
-  const provisional = [...site.signals].some((id) => plant.signals.get(id)?.product === product && low.has(id));
+  const provisional = [...site.signals].some(
+    (id) => plant.signals.get(id)?.product === product && low.has(id),
+  );
   return { amount: site.products.get(product) ?? 0, unit: plant.products.get(product)!.unit, provisional };
 }

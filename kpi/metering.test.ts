@@ -47,7 +47,12 @@ organisation:
 );
 
 /** readings every `stepMs` from the day's start, `count` of them, skipping the instants `skip` says */
-function readings(f: (i: number) => number, stepMs: number, count: number, skip = (_t: number) => false): Series {
+function readings(
+  f: (i: number) => number,
+  stepMs: number,
+  count: number,
+  skip = (_t: number) => false,
+): Series {
   const times: number[] = [];
   const values: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -102,7 +107,11 @@ describe('metering balances and CEMS in the engine', () => {
     expect(find(r, 'emissions.so2.intensity')?.value).toBeCloseTo(151.2 / 48, 9);
     expect(find(r, 'emissions.so2.intensity')?.unit).toBe('kg/t');
     // 35 × (21 − 3) / (21 − 9) = 52.5 > 50 in every hour
-    expect(find(r, 'emissions.so2.exceedance_hours')).toMatchObject({ value: 24, unit: 'h', provisional: false });
+    expect(find(r, 'emissions.so2.exceedance_hours')).toMatchObject({
+      value: 24,
+      unit: 'h',
+      provisional: false,
+    });
     expect(find(r, 'emissions.nox.mass')).toBeUndefined();
   });
 
@@ -122,7 +131,15 @@ describe('metering balances and CEMS in the engine', () => {
   it('an incomplete submeter makes its balance provisional, not the other one', () => {
     const data = new Map([
       ['MAIN', readings((h) => h * 1000, H, 25)],
-      ['SUB1', readings((h) => h * 600, H, 25, (t) => t > DAY.startMs && t < DAY.startMs + 6 * H)],
+      [
+        'SUB1',
+        readings(
+          (h) => h * 600,
+          H,
+          25,
+          (t) => t > DAY.startMs && t < DAY.startMs + 6 * H,
+        ),
+      ],
       ['M2', readings((h) => h * 0.38, H, 25)],
       ['S2', readings((h) => h * 370, H, 25)],
     ]);

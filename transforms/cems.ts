@@ -95,9 +95,7 @@ export function pollutantHours(
     else out.massKg += massKg(c, q, hours);
     if (limit.limitMgM3 === undefined) continue;
     const checked =
-      limit.referenceO2Pct === undefined
-        ? c
-        : o2Corrected(c, o2?.[k] ?? Number.NaN, limit.referenceO2Pct);
+      limit.referenceO2Pct === undefined ? c : o2Corrected(c, o2?.[k] ?? Number.NaN, limit.referenceO2Pct);
     if (Number.isNaN(checked)) out.uncheckedHours += hours;
     else if (checked > limit.limitMgM3) out.exceedanceHours += hours;
   }
