@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlantConfig } from '../config/load.ts';
 import { balanceValues, compileBalances } from './balance.ts';
-import { isExtensiveKpi, kpiLabel, labelNames } from './rows.ts';
+import { compareRows, isExtensiveKpi, kpiLabel, labelNames } from './rows.ts';
 
 describe('metering balance arithmetic', () => {
   it('55,100,000 kWh over submeters of 55,013,524 kWh: 86,476 kWh unmetered, 0.157 % (acceptance)', () => {
@@ -56,5 +56,42 @@ organisation: { committee: { id: C }, branches: [{ id: B }] }
     expect(kpiLabel('emissions.so2.mass')).toBe('二氧化硫 SO2 排放量 mass');
     expect(kpiLabel('emissions.nox.exceedance_hours')).toBe('氮氧化物 NOx 超标小时 exceedance hours');
     expect(kpiLabel('emissions.particulate.intensity')).toBe('颗粒物 particulate 单位产品排放量 intensity');
+  });
+
+  it('rows read in order: a balance main to alarm, then pollutants mass, intensity, exceedance', () => {
+    const kpis = [
+      'emissions.so2.exceedance_hours',
+      'balance.EB.alarm',
+      'emissions.nox.mass',
+      'balance.EB.loss_pct',
+      'emissions.so2.mass',
+      'balance.EB.main',
+      'balance.EB.unmetered',
+      'intensity.energy',
+      'balance.EB.submetered',
+    ];
+    const row = (kpi: string) => ({
+      kpi,
+      scope_type: 'site' as const,
+      scope_id: 'S',
+      period: 'p',
+      provisional: false,
+    });
+    expect(
+      kpis
+        .map(row)
+        .sort(compareRows)
+        .map((r) => r.kpi),
+    ).toEqual([
+      'intensity.energy',
+      'balance.EB.main',
+      'balance.EB.submetered',
+      'balance.EB.unmetered',
+      'balance.EB.loss_pct',
+      'balance.EB.alarm',
+      'emissions.so2.mass',
+      'emissions.so2.exceedance_hours',
+      'emissions.nox.mass',
+    ]);
   });
 });

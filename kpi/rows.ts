@@ -56,6 +56,13 @@ export interface PeriodResult {
 const SCOPE_ORDER: readonly ScopeKind[] = ScopeType.options;
 
 function kpiRank(kpi: string): string {
+  // a balance's rows in reading order (main, submetered, unmetered, loss rate, alarm), then the pollutants'
+  const b = /^balance\.(.+)\.([a-z_]+)$/.exec(kpi);
+  if (b && b[2]! in BALANCE_MEASURE_LABELS)
+    return `7|${b[1]}|${Object.keys(BALANCE_MEASURE_LABELS).indexOf(b[2]!)}`;
+  const e = /^emissions\.(so2|nox|particulate)\.([a-z_]+)$/.exec(kpi);
+  if (e && e[2]! in POLLUTANT_MEASURES)
+    return `8|${Object.keys(POLLUTANT_LABELS).indexOf(e[1]!)}|${Object.keys(POLLUTANT_MEASURES).indexOf(e[2]!)}`;
   const order = [
     'energy.',
     'energy.total',
