@@ -12,6 +12,7 @@ import { RecordsSchema } from '../records/schema.ts';
 import { InfluxSchema } from '../store/influx/schema.ts';
 import { DateTimeText, Id, Label, ScopeType } from './primitives.ts';
 import { BaselineSchema } from './schema-baseline.ts';
+import { BalanceSchema, CemsSchema } from './schema-metering.ts';
 import { PointRuleSchema, RankingGroupSchema, TaskSchema } from './schema-responsibility.ts';
 
 export { DateTimeText, Id, ScopeType } from './primitives.ts';
@@ -328,6 +329,15 @@ export const PlantConfigSchema = z.strictObject({
     .default([])
     .describe('meters and other signals, by kind: counter, manual, rate, gauge, state, virtual'),
   equipment: z.array(EquipmentSchema).default([]).describe('equipment with OEE inputs'),
+  balances: z
+    .array(BalanceSchema)
+    .default([])
+    .describe(
+      'metering balances (计量平衡): a main meter over its submeters or nested balances; KPIs for the unmetered remainder and the loss rate',
+    ),
+  cems: CemsSchema.optional().describe(
+    'CEMS stacks (烟气在线监测): pollutant mass from hourly concentration × flow, exceedance hours at the reference O2',
+  ),
   useBuiltInFactors: z
     .boolean()
     .default(true)

@@ -86,5 +86,6 @@ export const ID_KIND = {
   branch: { zh: '党支部', en: 'branch' },
   area: { zh: '责任区', en: 'area' },
   team: { zh: '突击队', en: 'team' },
+  balance: { zh: '计量平衡', en: 'balance' },
 } as const;
 export type IdKind = keyof typeof ID_KIND;

@@ -2,7 +2,7 @@
  * Whole-document checks that a schema cannot express: references, shares, overlapping factor validity,
  * teams outside their branch. Every problem is returned at once, each with its path.
  */
-import { isKnownUnit, rateTimeUnitMs, unitFactor } from '../transforms/units.ts';
+import { isKnownRatioUnit, isKnownUnit, rateTimeUnitMs, unitFactor } from '../transforms/units.ts';
 import { parseExpression } from './expression.ts';
 import { buildLibrary, findOverlaps } from './factors/library.ts';
 import type { Problem } from './problems.ts';
@@ -10,6 +10,7 @@ import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
 import { checkBaselines } from './validate-baseline.ts';
+import { checkMetering } from './validate-metering.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
 import { checkResponsibility, type TaskPlace } from './validate-responsibility.ts';
 import { checkSources } from './validate-sources.ts';
@@ -57,7 +58,9 @@ export function validatePlant(c: PlantConfig, taskPlace?: TaskPlace): Problem[] 
     }
     const measured = c.carriers[target ?? -1]?.unit ?? c.products[prod ?? -1]?.unit;
     if (s.kind === 'counter' || s.kind === 'manual' || s.kind === 'virtual' || s.kind === 'gauge') {
-      if (!isKnownUnit(s.unit)) add(`${at}.unit`, `unknown unit '${s.unit}'`);
+      // a gauge may show a concentration or a flow (mg/m3, m3/h): one known unit over another
+      if (!isKnownUnit(s.unit) && !(s.kind === 'gauge' && isKnownRatioUnit(s.unit)))
+        add(`${at}.unit`, `unknown unit '${s.unit}'`);
       else if (measured !== undefined && s.kind !== 'gauge')
         checkConvertible(s.unit, measured, `${at}.unit`, add);
     }
@@ -153,6 +156,7 @@ export function validatePlant(c: PlantConfig, taskPlace?: TaskPlace): Problem[] 
 
   checkFactors(c, add);
   problems.push(...checkSources(c));
+  problems.push(...checkMetering(c));
 
   const scopeIds: Record<ScopeTypeName, Map<string, number>> = {
     site: new Map([[c.site.id, 0]]),

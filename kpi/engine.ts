@@ -6,6 +6,8 @@ import { completeness } from '../transforms/completeness.ts';
 import type { Period } from '../transforms/periods.ts';
 import { splitPoints } from '../transforms/periods.ts';
 import { computeAmounts, type SignalAmounts } from './amounts.ts';
+import { balanceRows } from './balance.ts';
+import { type CemsOutput, cemsRows } from './cems.ts';
 import type { PeriodData } from './load.ts';
 import { equipmentResult } from './oee.ts';
 import type { Plant, Scope } from './plant.ts';
@@ -43,7 +45,8 @@ export function computeFromAmounts(
     rows.push(...sumsRows(plant, type, id, period, sums, low));
 
   const own = (s: Scope) => scopeSums(plant, s, amounts, points, factors);
-  emit('site', plant.site.id, own(plant.site));
+  const siteSums = own(plant.site);
+  emit('site', plant.site.id, siteSums);
   const areaSums = new Map(plant.areas.map((a) => [a.id, own(a)]));
   const branchSums = new Map<string, ScopeSums>();
   for (const b of plant.branches) {
@@ -100,6 +103,11 @@ export function computeFromAmounts(
     }
     if (r.specificEnergy) row('energy.specific', r.specificEnergy.value, r.specificEnergy.unit);
   }
+
+  // metering balances and CEMS: site rows of their own (balance.ts, cems.ts); none without the config sections
+  rows.push(...balanceRows(plant, amounts, period, low));
+  if (plant.cems !== undefined)
+    rows.push(...cemsRows(plant, plant.cems, data, period, low, cemsOutput(plant, siteSums, low)));
 
   rows.sort(compareRows);
   const quality = [...[...amounts.values()].map((a) => a.quality), ...stateQuality];
@@ -191,4 +199,14 @@ function otherQuality(plant: Plant, data: PeriodData, period: Period): SignalQua
     out.push({ signal: id, completeness: c.ratio, expected: c.expected, present: c.present, notes: [] });
   }
   return out;
+}
+
+/** The site's output of the product the CEMS masses are per, provisional when a meter of it is incomplete. */
+function cemsOutput(plant: Plant, site: ScopeSums, low: Set<string>): CemsOutput | undefined {
+  const product = plant.cems?.product;
+  if (product === undefined) return undefined;
+  const provisional = [...site.signals].some(
+    (id) => plant.signals.get(id)?.product === product && low.has(id),
+  );
+  return { amount: site.products.get(product) ?? 0, unit: plant.products.get(product)!.unit, provisional };
 }

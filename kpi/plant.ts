@@ -12,7 +12,9 @@ import {
 } from '../config/factors/library.ts';
 import type { PlantConfig, TargetConfig } from '../config/schema.ts';
 import { ratioUnitFactor } from '../transforms/units.ts';
+import { type Balance, compileBalances } from './balance.ts';
 import { type Baseline, compileBaselines } from './baseline/compile.ts';
+import { type Cems, compileCems } from './cems.ts';
 import { compileEquipment, compileSignals, type Equipment, type Signal } from './plant-signals.ts';
 import { CompileProblems } from './plant-times.ts';
 import { type LabelNames, labelNames, type ScopeKind } from './rows.ts';
@@ -96,6 +98,10 @@ export interface Plant {
   branches: Scope[];
   generalBranches: Scope[];
   targets: readonly Target[];
+  /** metering balances, nested ones resolved to their main meter */
+  balances: readonly Balance[];
+  /** CEMS stacks, when the site has any */
+  cems?: Cems;
   /** ranking groups, point rules, key tasks and pledges */
   scorecard: ScorecardModel;
   /** energy baselines (ISO 50006) and the savings against them */
@@ -207,6 +213,8 @@ export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
     branches,
     generalBranches,
     targets: [...config.targets],
+    balances: compileBalances(config),
+    ...(config.cems === undefined ? {} : { cems: compileCems(config)! }),
     scorecard: compileScorecard(config),
     baselines: compileBaselines(config),
     library,

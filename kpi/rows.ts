@@ -56,6 +56,13 @@ export interface PeriodResult {
 const SCOPE_ORDER: readonly ScopeKind[] = ScopeType.options;
 
 function kpiRank(kpi: string): string {
+  // a balance's rows in reading order (main, submetered, unmetered, loss rate, alarm), then the pollutants'
+  const b = /^balance\.(.+)\.([a-z_]+)$/.exec(kpi);
+  if (b && b[2]! in BALANCE_MEASURE_LABELS)
+    return `7|${b[1]}|${Object.keys(BALANCE_MEASURE_LABELS).indexOf(b[2]!)}`;
+  const e = /^emissions\.(so2|nox|particulate)\.([a-z_]+)$/.exec(kpi);
+  if (e && e[2]! in POLLUTANT_MEASURES)
+    return `8|${Object.keys(POLLUTANT_LABELS).indexOf(e[1]!)}|${Object.keys(POLLUTANT_MEASURES).indexOf(e[2]!)}`;
   const order = [
     'energy.',
     'energy.total',
@@ -102,9 +109,13 @@ export type LabelNames = ReadonlyMap<string, string>;
 export function labelNames(config: {
   carriers: readonly { id: string; name?: string | undefined }[];
   products: readonly { id: string; name?: string | undefined }[];
+  balances?: readonly { id: string; name?: string | undefined }[];
 }): LabelNames {
+  const balances = (config.balances ?? []).map((b) => ({ id: `balance.${b.id}`, name: b.name }));
   return new Map(
-    [...config.carriers, ...config.products].flatMap((x) => (x.name ? [[x.id, x.name] as const] : [])),
+    [...config.carriers, ...config.products, ...balances].flatMap((x) =>
+      x.name ? [[x.id, x.name] as const] : [],
+    ),
   );
 }
 
@@ -117,7 +128,36 @@ export function isExtensiveKpi(kpi: string): boolean {
   if (kpi === 'energy.specific') return false;
   // savings and the adjusted baseline are amounts; cumulative savings are running totals (not added over periods)
   if (['savings.energy', 'savings.tce', 'savings.co2', 'baseline.adjusted'].includes(kpi)) return true;
-  return ['energy.', 'emissions.', 'output.', 'oee.loss.'].some((p) => kpi.startsWith(p));
+  // a pollutant's mass per product, a balance's loss rate and its alarm flag are ratios and marks, not amounts
+  if (['.intensity', '.loss_pct', '.alarm'].some((s) => kpi.endsWith(s))) return false;
+  return ['energy.', 'emissions.', 'output.', 'oee.loss.', 'balance.'].some((p) => kpi.startsWith(p));
+}
+
+const POLLUTANT_LABELS: Record<string, string> = {
+  so2: '二氧化硫 SO2',
+  nox: '氮氧化物 NOx',
+  particulate: '颗粒物 particulate',
+};
+const POLLUTANT_MEASURES: Record<string, string> = {
+  mass: '排放量 mass',
+  intensity: '单位产品排放量 intensity',
+  exceedance_hours: '超标小时 exceedance hours',
+};
+const BALANCE_MEASURE_LABELS: Record<string, string> = {
+  main: '总表 main meter',
+  submetered: '分表合计 submetered',
+  unmetered: '未计量差额 unmetered',
+  loss_pct: '损耗率 loss rate',
+  alarm: '损耗告警 loss alarm',
+};
+
+/** emissions.<pollutant>.<measure> and balance.<id>.<measure> (the id may hold dots: the measure is the last part) */
+function meteringLabel(kpi: string, names?: LabelNames): string | undefined {
+  const m = /^emissions\.(so2|nox|particulate)\.(mass|intensity|exceedance_hours)$/.exec(kpi);
+  if (m) return `${POLLUTANT_LABELS[m[1]!]} ${POLLUTANT_MEASURES[m[2]!]}`;
+  const b = /^balance\.(.+)\.(main|submetered|unmetered|loss_pct|alarm)$/.exec(kpi);
+  if (b) return `计量平衡 Balance ${names?.get(`balance.${b[1]}`) ?? b[1]}: ${BALANCE_MEASURE_LABELS[b[2]!]}`;
+  return undefined;
 }
 
 export function kpiLabel(kpi: string, names?: LabelNames): string {
@@ -151,6 +191,8 @@ export function kpiLabel(kpi: string, names?: LabelNames): string {
     'savings.cumulative.co2': '累计减排量 Cumulative CO2 avoided',
   };
   if (fixed[kpi]) return fixed[kpi];
+  const metering = meteringLabel(kpi, names);
+  if (metering !== undefined) return metering;
   if (kpi.startsWith('energy.')) return `能耗 Energy: ${names?.get(kpi.slice(7)) ?? kpi.slice(7)}`;
   if (kpi.startsWith('output.')) return `产量 Output: ${names?.get(kpi.slice(7)) ?? kpi.slice(7)}`;
   return kpi;

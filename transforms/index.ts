@@ -1,4 +1,5 @@
 export * from './arrow.ts';
+export * from './cems.ts';
 export * from './completeness.ts';
 export * from './counter.ts';
 export * from './interpolate.ts';

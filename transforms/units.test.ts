@@ -8,7 +8,7 @@ const DIMENSIONS: Record<string, string[]> = {
   power: ['W', 'kW', 'MW'],
   volume: ['L', 'm3', 'km3'],
   normal_volume: ['Nm3', 'kNm3', '10^4Nm3'],
-  mass: ['g', 'kg', 't', 'kt'],
+  mass: ['mg', 'g', 'kg', 't', 'kt'],
   standard_coal: ['kgce', 'tce'],
   co2: ['gCO2', 'kgCO2', 'tCO2'],
   time: ['s', 'min', 'h', 'd'],

@@ -20,7 +20,7 @@ const DIMENSIONS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   power: { W: 1, kW: 1e3, MW: 1e6 },
   volume: { L: 1, m3: 1e3, km3: 1e6 },
   normal_volume: { Nm3: 1, kNm3: 1e3, '10^4Nm3': 1e4 },
-  mass: { g: 1, kg: 1e3, t: 1e6, kt: 1e9 },
+  mass: { mg: 1, g: 1e3, kg: 1e6, t: 1e9, kt: 1e12 },
   standard_coal: { kgce: 1, tce: 1e3 },
   co2: { gCO2: 1, kgCO2: 1e3, tCO2: 1e6 },
   time: { s: 1, min: 60, h: 3600, d: 86_400 },
@@ -39,6 +39,12 @@ const UNITS: ReadonlyMap<string, { dim: string; size: number }> = new Map(
 /** A simple unit of the table (ratio units like kgCO2/kWh are not in it, though unitFactor converts them). */
 export function isKnownUnit(u: string): boolean {
   return UNITS.has(u);
+}
+
+/** One known unit over another ('mg/m3', 'm3/h', 'kgCO2/kWh'): a concentration or a flow a gauge may show. */
+export function isKnownRatioUnit(u: string): boolean {
+  const parts = splitRatio(u);
+  return parts !== null && UNITS.has(parts[0]) && UNITS.has(parts[1]);
 }
 
 /**
