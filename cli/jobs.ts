@@ -4,6 +4,7 @@
  */
 import { CliError, EXIT, PlantkpiError, RefusedError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
+import type { PlantConfig } from '../config/schema.ts';
 import { jsonLog, type Log } from '../ingest/context.ts';
 import { exportMonth } from '../kpi/export/month.ts';
 import { JOB_KINDS, type JobKind, jobId, periodsBetween } from '../kpi/jobs/plan.ts';
@@ -20,6 +21,7 @@ import {
   startWorker,
 } from '../kpi/jobs/worker.ts';
 import { runDays, runPeriod } from '../kpi/run.ts';
+import { hasScorecard } from '../kpi/scorecard/model.ts';
 import { parsePeriod } from '../transforms/periods.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
 import { hasNoReadings, noReadingsWarning, storeDescription } from './no-readings.ts';
@@ -214,6 +216,13 @@ export async function cmdBackfill(o: Parsed, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
+/** The scorecard's code and the records it reads, loaded only for a plant that declares a responsibility loop. */
+async function scorecardParts(config: PlantConfig, data: string) {
+  const { computeScorecard } = await import('../kpi/scorecard/compute.ts');
+  const { readScorecardRecords } = await import('./scorecard-records.ts');
+  return { compute: computeScorecard, records: await readScorecardRecords(config, data) };
+}
+
 /** On demand: compute the month through the store and write the export (same code as the monthly job). */
 export async function cmdExport(o: Parsed, io: Io): Promise<number> {
   const config = configOf(o);
@@ -229,13 +238,24 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
   const plant = compilePlant(config);
   const p = parsePeriod(period, plant.timeZone); // a PeriodError is a usage error
   if (p.kind !== 'month') throw new UsageError(notMonth);
-  const dataDir = dataDirToRead(o.values.data ?? DEFAULT_DATA, config);
+  const data = o.values.data ?? DEFAULT_DATA;
+  const dataDir = dataDirToRead(data, config);
+  // the scorecard's sheets as `plantkpi scorecard` computes them: records read, never settled (the job settles)
+  const scored = hasScorecard(plant) ? await scorecardParts(config, data) : undefined;
   const store = await openStore(config, dataDir);
   try {
     const result = await runPeriod(store, plant, p);
     const dir = o.values.out ?? config.jobs.exportDir;
     const days = await runDays(store, plant, p);
-    const manifest = await exportMonth(result, plant, { dir, configHash: configHash(config), days });
+    const scorecard = scored
+      ? (await scored.compute(store, plant, plant.scorecard, p, scored.records, result)).scorecard
+      : undefined;
+    const manifest = await exportMonth(result, plant, {
+      dir,
+      configHash: configHash(config),
+      days,
+      ...(scorecard ? { scorecard } : {}),
+    });
     io.out(
       `导出 export ${period}: ${manifest.files.length} 个文件和 files and manifest.json in ${dir}/${period}\n`,
     );

@@ -3,35 +3,18 @@
  * targets tracked over the year (目标跟踪: year to date, progress, 同比, 环比), ranking (评比), points (积分) and key tasks and pledges (挂图作战, 承诺践诺), from the store's readings and the
  * records (closures and manual awards; none when the embedded records store was never created).
  */
-import { existsSync } from 'node:fs';
 import { EXIT, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import type { Scorecard } from '../kpi/scorecard/build.ts';
-import { computeScorecard, type ScorecardRecords } from '../kpi/scorecard/compute.ts';
+import { computeScorecard } from '../kpi/scorecard/compute.ts';
 import { scorecardCsv, scorecardTable } from '../kpi/scorecard/present.ts';
-import { scorecardRecords } from '../kpi/scorecard/settle.ts';
 import { branchScorecard } from '../kpi/scorecard/slice.ts';
-import { recordsTarget } from '../records/open.ts';
-import { openSharedRecords } from '../records/shared.ts';
 import { openStore } from '../store/open.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
+import { readScorecardRecords } from './scorecard-records.ts';
 
 const DEFAULT_DATA = './data';
-
-async function readRecords(
-  config: Parameters<typeof recordsTarget>[0],
-  data: string,
-): Promise<ScorecardRecords> {
-  const target = recordsTarget(config, data);
-  if ('dir' in target && !existsSync(target.dir)) return { closures: [], awards: [] };
-  const records = await openSharedRecords(target);
-  try {
-    return await scorecardRecords(records);
-  } finally {
-    await records.close();
-  }
-}
 
 export async function cmdScorecard(o: Parsed, io: Io): Promise<number> {
   const configFile = o.values.config;
@@ -44,7 +27,7 @@ export async function cmdScorecard(o: Parsed, io: Io): Promise<number> {
   const { config } = loadPlantConfig(configFile);
   const plant = compilePlant(config);
   const data = o.values.data ?? DEFAULT_DATA;
-  const records = await readRecords(config, data);
+  const records = await readScorecardRecords(config, data);
   const store = await openStore(config, dataDirToRead(data, config));
   let scorecard: Scorecard;
   try {

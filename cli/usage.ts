@@ -215,6 +215,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     notes: [
       '月份中存储里没有任何读数时：照常导出，stderr 有警告，退出码 8',
       'A month without a single reading in the store: exported as usual, a warning on stderr, exit 8',
+      '配置了责任体系（评比、积分、任务）时，工作簿附排名、积分、任务等表，并另存记分卡 CSV（只读记录，不结算）',
+      'A plant with a responsibility loop (ranking, points, tasks): its workbooks get the scorecard sheets and a scorecard CSV (records read, not settled)',
     ],
     options: {
       config,

@@ -4,12 +4,22 @@
  * header, landscape fit-to-width pages, a branch's file holding only its own scopes and meters, a summary equal to
  * the KPI rows) and the CSV (values rounded per unit, names beside codes, bilingual statuses).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
 import { CSV_HEADER } from '../kpi/export/csv.ts';
+import { exportMonth } from '../kpi/export/month.ts';
+import {
+  LEDGER_SHEET,
+  POINTS_SHEET,
+  RANKING_SHEET,
+  SCORECARD_SHEETS,
+  TASKS_SHEET,
+  TRACKING_SHEET,
+} from '../kpi/export/scorecard-sheets.ts';
 import {
   DAILY_SHEET,
   FACTORS_SHEET,
@@ -18,9 +28,15 @@ import {
   SUMMARY_SHEET,
   TARGETS_SHEET,
 } from '../kpi/export/workbook.ts';
+import { configHash } from '../kpi/jobs/plan.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { displayWidth, formatValue, roundValue, unitStyle } from '../kpi/present.ts';
 import type { KpiRow, TargetRow } from '../kpi/rows.ts';
+import { runDays, runPeriod } from '../kpi/run.ts';
+import type { Scorecard } from '../kpi/scorecard/build.ts';
+import { computeScorecard } from '../kpi/scorecard/compute.ts';
+import { openStore } from '../store/open.ts';
+import { parsePeriod } from '../transforms/periods.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
 
 const tmp = tempDir('plantkpi-export-');
@@ -29,6 +45,9 @@ const out = path.join(tmp.dir, 'out');
 const monthDir = path.join(out, '2026-10');
 const plant = compilePlant(loadPlantConfig(REFERENCE_CONFIG).config);
 let month: { kpis: KpiRow[]; targets: TargetRow[] };
+/** the month's scorecard and its CSV per file, as `plantkpi scorecard` gives them */
+let scorecard: Scorecard;
+let scorecardCsvs: Record<string, string>;
 
 async function book(rel: string): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
@@ -103,13 +122,22 @@ beforeAll(async () => {
     'json',
   );
   month = JSON.parse(k.out);
+  const sc = (...extra: string[]) =>
+    cli('scorecard', '--config', REFERENCE_CONFIG, '--period', '2026-10', '--data', data, ...extra);
+  scorecard = JSON.parse((await sc('--format', 'json')).out);
+  scorecardCsvs = {
+    [SITE]: (await sc('--format', 'csv')).out,
+    [ELY]: (await sc('--format', 'csv', '--branch', 'B-ELY')).out,
+    [PWR]: (await sc('--format', 'csv', '--branch', 'B-PWR')).out,
+  };
 }, 60_000);
 afterAll(() => tmp.cleanup());
 
 describe('the monthly workbook', () => {
-  it('has a summary first, then daily values and factors, then the existing sheets; a branch has only sheets with rows', async () => {
+  it("has a summary first, then the scorecard's sheets, daily values and factors, then the existing sheets; a branch has only sheets with rows", async () => {
     expect((await book(SITE)).worksheets.map((w) => w.name)).toEqual([
       SUMMARY_SHEET,
+      ...SCORECARD_SHEETS,
       DAILY_SHEET,
       FACTORS_SHEET,
       '厂区 Site',
@@ -120,15 +148,24 @@ describe('the monthly workbook', () => {
       TARGETS_SHEET,
       QUALITY_SHEET,
     ]);
-    // B-ELY: an area with the caster, no team; B-PWR: an area and a team, no equipment; neither has a site sheet
-    const base = [SUMMARY_SHEET, DAILY_SHEET, FACTORS_SHEET, '党支部 Branches', '责任区 Areas'];
+    // B-ELY: an area with the caster, no team (so no task); B-PWR: an area and a team (K-1), no equipment; neither
+    // has a site sheet
+    const base = [DAILY_SHEET, FACTORS_SHEET, '党支部 Branches', '责任区 Areas'];
+    const scored = [RANKING_SHEET, POINTS_SHEET, LEDGER_SHEET];
     expect((await book(ELY)).worksheets.map((w) => w.name)).toEqual([
+      SUMMARY_SHEET,
+      ...scored,
+      TRACKING_SHEET,
       ...base,
       '设备 Equipment',
       TARGETS_SHEET,
       QUALITY_SHEET,
     ]);
     expect((await book(PWR)).worksheets.map((w) => w.name)).toEqual([
+      SUMMARY_SHEET,
+      ...scored,
+      TASKS_SHEET,
+      TRACKING_SHEET,
       ...base,
       '突击队 Teams',
       TARGETS_SHEET,
@@ -302,4 +339,186 @@ describe('the monthly CSV', () => {
       expect(decimals).toBeLessThanOrEqual(unitStyle(k.unit).percent ? 4 : unitStyle(k.unit).decimals);
     }
   });
+});
+
+describe("the scorecard's sheets (issue 12)", () => {
+  const expected = JSON.parse(readFileSync(path.join(REFERENCE, 'expected-scorecard.json'), 'utf8'));
+  const sheet = async (f: string, name: string) => rowsOf((await book(f)).getWorksheet(name)!);
+
+  it('rank the areas by margin as expected-scorecard.json does, margins as signed percentages', async () => {
+    const wb = await book(SITE);
+    const ws = wb.getWorksheet(RANKING_SHEET)!;
+    const rows = rowsOf(ws);
+    expect(rows.map((r) => [r[0], r[1], r[2], r[4], r[5], r[6]])).toEqual(
+      expected.ranking.map((e: { scope_id: string; rank: number; kpi: string }) => [
+        'areas',
+        '责任区评比 Area ranking',
+        e.rank,
+        e.scope_id,
+        plant.areas.find((a) => a.id === e.scope_id)!.name,
+        e.kpi,
+      ]),
+    );
+    rows.forEach((r, i) => {
+      const want = expected.ranking[i].margin_pct / 100;
+      expect(Math.abs((r[8] as number) - want) / Math.abs(want)).toBeLessThan(1e-6);
+      expect(ws.getRow(i + 2).getCell(9).numFmt).toBe('+0.0%;-0.0%;0.0%');
+    });
+    // A-ELY-1 inside its target by 0.34 %, A-BLR outside by 1.70 %
+    expect(rows.map((_, i) => shown(ws.getRow(i + 2).getCell(9)))).toEqual(['+0.3%', '-1.7%']);
+  });
+
+  it('give each scope its points and every ledger entry with its source, ref and reason', async () => {
+    const points = await sheet(SITE, POINTS_SHEET);
+    expect(points.map((r) => [r[1], r[3], r[4]]).sort()).toEqual(
+      expected.points
+        .map((p: { scope_id: string; period: string; points: number }) => [p.scope_id, p.period, p.points])
+        .sort(),
+    );
+    const ledger = await sheet(SITE, LEDGER_SHEET);
+    expect(ledger.map((r) => [r[1], r[4], r[6], r[7]])).toEqual(
+      scorecard.ledger.map((e) => [e.scope_id, e.points, e.ref, e.reason]),
+    );
+    expect(ledger.map((r) => r[5])).toEqual(['目标 target', '目标 target', '任务 task']);
+    const k1 = ledger.find((r) => r[6] === 'K-1')!;
+    expect([k1[1], k1[4]]).toEqual(['T-BLR', 5]);
+  });
+
+  it('list the key task with its kind, owner, due day, bilingual status, closing period, evidence and on time', async () => {
+    const tasks = await sheet(SITE, TASKS_SHEET);
+    const k1 = scorecard.tasks.find((t) => t.id === 'K-1')!;
+    expect(tasks).toEqual([
+      [
+        'K-1',
+        '锅炉吨汽综合能耗不高于16 kgce/t Boiler steam at most 16 kgce/t',
+        '任务 task',
+        '党员突击队 Assault team',
+        'T-BLR',
+        plant.teams.find((t) => t.id === 'T-BLR')!.name,
+        '2026-12-31',
+        '已销号 closed',
+        '2026-10',
+        k1.evidence,
+        '按期 on time',
+      ],
+    ]);
+    expect(k1.evidence).toMatch(/^intensity\.energy ≤ 16: 2026-10 15\.71 kgce\/t/);
+  });
+
+  it('track each target: bound, actual and year to date in the KPI unit, progress as a percentage, status', async () => {
+    const ws = (await book(SITE)).getWorksheet(TRACKING_SHEET)!;
+    const rows = rowsOf(ws);
+    expect(rows.length).toBe(scorecard.targets.length);
+    expect(rows.length).toBeGreaterThan(0);
+    scorecard.targets.forEach((t, i) => {
+      const row = ws.getRow(i + 2);
+      const r = rows[i]!;
+      expect([r[1], r[3], r[5], r[9], r[13]]).toEqual([
+        t.scope_id,
+        t.kpi,
+        t.target_period,
+        t.unit,
+        { met: '达标 met', missed: '未达标 missed' }[t.status as 'met' | 'missed'],
+      ]);
+      expect(r[7]).toBe(t.actual);
+      expect(r[8]).toBe(t.ytd_actual);
+      expect(r[10]).toBeCloseTo(t.progress_pct! / 100, 12);
+      for (const c of [8, 9]) expect(row.getCell(c).numFmt).toBe(unitStyle(t.unit!).excelFormat);
+      expect(shown(row.getCell(7))).toBe(`≤ ${formatValue(t.target_max!, t.unit!)}`);
+      expect(row.getCell(11).numFmt).toBe('0.0%');
+    });
+    expect(rows.map((r, i) => `${r[1]} ${shown(ws.getRow(i + 2).getCell(8))}`)).toEqual([
+      'A-ELY-1 259.11',
+      'A-BLR 16.27',
+    ]);
+  });
+
+  it("a branch's sheets hold only its own rows, ranks staying the whole group's", async () => {
+    const own: Record<string, string[]> = {
+      [ELY]: ['B-ELY', 'A-ELY-1'],
+      [PWR]: ['B-PWR', 'A-BLR', 'T-BLR'],
+    };
+    for (const [f, ids] of Object.entries(own)) {
+      const wb = await book(f);
+      for (const name of SCORECARD_SHEETS) {
+        const ws = wb.getWorksheet(name);
+        if (!ws) continue;
+        const scopes = rowsOf(ws).map((r) =>
+          name === RANKING_SHEET ? r[4] : name === TASKS_SHEET ? r[4] : r[1],
+        );
+        for (const id of scopes) expect(ids, `${f} ${name}`).toContain(id);
+      }
+    }
+    expect((await sheet(PWR, RANKING_SHEET)).map((r) => [r[4], r[2]])).toEqual([['A-BLR', 2]]);
+    expect((await sheet(PWR, POINTS_SHEET)).map((r) => [r[1], r[4]])).toEqual([
+      ['A-BLR', -2],
+      ['T-BLR', 5],
+      ['B-PWR', -2],
+    ]);
+    expect((await sheet(ELY, POINTS_SHEET)).map((r) => [r[1], r[4]])).toEqual([
+      ['A-ELY-1', 10],
+      ['B-ELY', 10],
+    ]);
+    expect((await sheet(PWR, TASKS_SHEET)).map((r) => r[0])).toEqual(['K-1']);
+    expect((await book(ELY)).getWorksheet(TASKS_SHEET)).toBeUndefined();
+  });
+
+  it('each set has its scorecard CSV, the bytes of `plantkpi scorecard --format csv`, hashed in the manifest', () => {
+    const manifest = JSON.parse(readFileSync(path.join(monthDir, 'manifest.json'), 'utf8'));
+    for (const [f, text] of Object.entries(scorecardCsvs)) {
+      const rel = f.replace(/\.xlsx$/, '-scorecard.csv');
+      const bytes = readFileSync(path.join(monthDir, rel));
+      expect(bytes.toString('utf8'), rel).toBe(text);
+      expect(text.startsWith('\uFEFF')).toBe(true);
+      const entry = manifest.files.find((x: { path: string }) => x.path === rel);
+      expect(entry?.sha256, rel).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+});
+
+describe('an export without a scorecard', () => {
+  it("is the same set as before issue 12 (no scorecard sheets or CSV); with one, the KPI CSV and Arrow bytes don't change", async () => {
+    const { config } = loadPlantConfig(REFERENCE_CONFIG);
+    const store = await openStore(config, data);
+    try {
+      const p = parsePeriod('2026-10', plant.timeZone);
+      const result = await runPeriod(store, plant, p);
+      const days = await runDays(store, plant, p);
+      const records = { closures: [], awards: [] };
+      const sc = (await computeScorecard(store, plant, plant.scorecard, p, records, result)).scorecard;
+      const base = { configHash: configHash(config), days };
+      const without = await exportMonth(result, plant, { ...base, dir: path.join(tmp.dir, 'without') });
+      const withSc = await exportMonth(result, plant, {
+        ...base,
+        dir: path.join(tmp.dir, 'with'),
+        scorecard: sc,
+      });
+      const sets = [
+        'plantkpi-SITE-2026-10',
+        'branches/B-ELY/plantkpi-B-ELY-2026-10',
+        'branches/B-PWR/plantkpi-B-PWR-2026-10',
+      ];
+      expect(without.files.map((f) => f.path)).toEqual(
+        sets.flatMap((s) => ['xlsx', 'csv', 'arrow'].map((x) => `${s}.${x}`)),
+      );
+      expect(withSc.files.map((f) => f.path)).toEqual(
+        sets.flatMap((s) => [...['xlsx', 'csv', 'arrow'].map((x) => `${s}.${x}`), `${s}-scorecard.csv`]),
+      );
+      const hashed = (m: typeof without) =>
+        m.files.filter((f) => f.sha256 !== null && !f.path.endsWith('-scorecard.csv'));
+      expect(hashed(withSc)).toEqual(hashed(without));
+      expect(hashed(without)).toHaveLength(6);
+      // and the CLI's export (with the scorecard) wrote the very same KPI bytes
+      const cliManifest = JSON.parse(readFileSync(path.join(monthDir, 'manifest.json'), 'utf8'));
+      expect(hashed(cliManifest)).toEqual(hashed(without));
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path.join(tmp.dir, 'without', '2026-10', `${sets[0]}.xlsx`));
+      const names = wb.worksheets.map((w) => w.name);
+      expect(names[0]).toBe(SUMMARY_SHEET);
+      expect(names[1]).toBe(DAILY_SHEET);
+      for (const n of SCORECARD_SHEETS) expect(names).not.toContain(n);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

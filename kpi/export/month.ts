@@ -1,11 +1,13 @@
 /**
  * The monthly export: an Excel workbook (workbook.ts: summary, daily values, factors used, the KPI rows per scope
- * kind, targets and data quality), CSV (UTF-8 with BOM, values rounded per unit, csv.ts), Arrow IPC (full
- * precision), the same set per branch holding only the branch's scopes and meters (slice.ts), and a manifest with
- * the config hash, the factors used, completeness per meter and the generation time. CSV and Arrow bytes are a
- * function of the data and the config alone, so a month exported again from the same data is identical; their
- * hashes are in the manifest. Every file is written to a temporary file and renamed into place (a symlink planted at
- * its path is replaced, never written through).
+ * kind, targets and data quality; given the month's scorecard, its ranking, points, tasks and target tracking after
+ * the summary), CSV (UTF-8 with BOM, values rounded per unit, csv.ts), with the scorecard a scorecard CSV
+ * (kpi/scorecard/present.ts), Arrow IPC (full precision), the same set per branch holding only the branch's scopes,
+ * meters and scorecard rows (slice.ts), and a manifest with the config hash, the factors used, completeness per meter
+ * and the generation time. CSV and Arrow bytes are a function of the data, the config (and the records the scorecard
+ * reads) alone, so a month exported again from the same data is identical; their hashes are in the manifest. Every
+ * file is written to a temporary file and renamed into place (a symlink planted at its path is replaced, never
+ * written through).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { writeFileAtomic } from '../../store/atomic-write.ts';
 import type { Plant } from '../plant.ts';
 import { scopeNames } from '../present.ts';
 import type { KpiRow, PeriodResult } from '../rows.ts';
+import type { Scorecard } from '../scorecard/build.ts';
+import { scorecardCsv } from '../scorecard/present.ts';
 import { resultsCsv } from './csv.ts';
 import { type FactorUsed, factorsUsed } from './factors.ts';
 import { branchSlice, type FileSlice, siteSlice } from './slice.ts';
@@ -27,6 +31,8 @@ export interface ExportOptions {
   days: readonly PeriodResult[];
   /** generation time for the manifest (the files themselves do not carry it) */
   nowMs?: number;
+  /** the month's scorecard (kpi/scorecard/compute.ts); absent: no scorecard sheets or CSV */
+  scorecard?: Scorecard;
 }
 
 export interface ExportManifest {
@@ -84,13 +90,14 @@ export async function exportMonth(
     put(`${prefix}.xlsx`, await workbook(f, plant, factorsOf(f)), false);
     put(`${prefix}.csv`, resultsCsv([f.month], plant.names, names), true);
     put(`${prefix}.arrow`, arrowOf(f.month.kpis), true);
+    if (f.scorecard) put(`${prefix}-scorecard.csv`, scorecardCsv(f.scorecard, plant), true);
   };
-  const whole = siteSlice(plant, result, o.days);
+  const whole = siteSlice(plant, result, o.days, o.scorecard);
   await writeSet(`plantkpi-${site}-${result.period}`, whole);
   for (const b of plant.branches) {
     await writeSet(
       path.join('branches', b.id, `plantkpi-${b.id}-${result.period}`),
-      branchSlice(plant, b, result, o.days),
+      branchSlice(plant, b, result, o.days, o.scorecard),
     );
   }
   const manifest: ExportManifest = {

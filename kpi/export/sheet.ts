@@ -4,7 +4,7 @@
  * landscape A4 page fitted to one page wide with the sheet's name and page numbers in the footer.
  */
 import type ExcelJS from 'exceljs';
-import { displayWidth, formatValue, unitStyle } from '../present.ts';
+import { displayWidth, formatValue, PROVISIONAL_LABEL, unitStyle } from '../present.ts';
 
 /** A cell: a value, its Excel number format and the text it shows (for the column's width). */
 export interface Cell {
@@ -48,6 +48,31 @@ export function signedPercent(value: number | null | undefined): Cell {
   if (value === null || value === undefined || !Number.isFinite(value)) return { value: null };
   const text = `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
   return { value, numFmt: '+0.0%;-0.0%;0.0%', text };
+}
+
+/** A percentage (100 = the whole) as a fraction, for a percent-formatted cell; null stays null. */
+export function fraction(pct: number | null | undefined): number | null {
+  return pct === null || pct === undefined ? null : pct / 100;
+}
+
+/** The unit beside a value as it is shown: a ratio (unit '1') reads as a percentage. */
+export const unitShown = (unit: string) => (unitStyle(unit).percent ? '%' : unit);
+/** The provisional mark of a row; a final row shows nothing. */
+export const provisional = (p: boolean) => (p ? PROVISIONAL_LABEL : '');
+/** Columns of plain headers. */
+export const cols = (headers: readonly string[]): Column[] => headers.map((header) => ({ header }));
+
+/** Where a target is, as a number in the KPI's format with its bound before it ("≤ 260.00"). */
+export function targetCell(
+  t: { target_max?: number | undefined; target_min?: number | undefined },
+  unit: string | undefined,
+): Cell {
+  const fmt = unit === undefined ? '0.###' : unitStyle(unit).excelFormat;
+  const show = (x: number) => (unit === undefined ? String(x) : num(x, unit).text!);
+  if (t.target_max !== undefined && t.target_min !== undefined)
+    return { value: `${show(t.target_min)} – ${show(t.target_max)}` };
+  const [sign, x] = t.target_max !== undefined ? ['≤', t.target_max] : ['≥', t.target_min!];
+  return { value: x, numFmt: `"${sign} "${fmt}`, text: `${sign} ${show(x)}` };
 }
 
 function cellOf(c: CellInput): Cell {

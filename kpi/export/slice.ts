@@ -1,10 +1,12 @@
 /**
  * What one export file holds: the site's file everything; a branch's file its own scopes (the branch, its areas,
- * its teams, the equipment of its areas), the meters they rest on, the carriers of those meters and the scopes its
- * summary opens with. Pure.
+ * its teams, the equipment of its areas), the meters they rest on, the carriers of those meters, the scopes its
+ * summary opens with and its share of the scorecard (kpi/scorecard/slice.ts). Pure.
  */
 import { type Plant, physicalSignals, type Scope } from '../plant.ts';
 import type { PeriodResult, ScopeKind } from '../rows.ts';
+import type { Scorecard } from '../scorecard/build.ts';
+import { branchScorecard } from '../scorecard/slice.ts';
 
 export interface FileSlice {
   /** the file's name part: the site's or the branch's id */
@@ -16,6 +18,8 @@ export interface FileSlice {
   heads: Scope[];
   /** the carriers of the meters the file rests on (its factors) */
   carriers: Set<string>;
+  /** the month's scorecard, the file's share of it; absent when the export was given none */
+  scorecard?: Scorecard;
 }
 
 function usedCarriers(plant: Plant, signals: Iterable<string>): Set<string> {
@@ -27,13 +31,19 @@ function usedCarriers(plant: Plant, signals: Iterable<string>): Set<string> {
   return out;
 }
 
-export function siteSlice(plant: Plant, month: PeriodResult, days: readonly PeriodResult[]): FileSlice {
+export function siteSlice(
+  plant: Plant,
+  month: PeriodResult,
+  days: readonly PeriodResult[],
+  scorecard?: Scorecard,
+): FileSlice {
   return {
     id: plant.site.id,
     month,
     days: [...days],
     heads: [plant.site, ...plant.generalBranches, ...plant.branches],
     carriers: usedCarriers(plant, plant.signals.keys()),
+    ...(scorecard ? { scorecard } : {}),
   };
 }
 
@@ -62,6 +72,7 @@ export function branchSlice(
   branch: Scope,
   month: PeriodResult,
   days: readonly PeriodResult[],
+  scorecard?: Scorecard,
 ): FileSlice {
   const areas = plant.areas.filter((a) => a.parent === branch.id);
   const teams = plant.teams.filter((t) => t.parent === branch.id);
@@ -86,5 +97,6 @@ export function branchSlice(
     days: days.map(cut),
     heads: [branch, ...areas, ...teams],
     carriers: usedCarriers(plant, signals),
+    ...(scorecard ? { scorecard: branchScorecard(scorecard, plant, branch.id) } : {}),
   };
 }

@@ -1,14 +1,27 @@
 /**
- * The monthly workbook of one file slice (the site's or a branch's), sheets in this order: 汇总 Summary, 日数据
- * Daily values, 排放因子 Factors used, then the KPI rows per scope kind, 目标 Targets and 数据质量 Quality. Names
- * beside codes, zh-CN with English, numbers formatted per unit (kpi/present.ts); a sheet without rows is left out.
+ * The monthly workbook of one file slice (the site's or a branch's), sheets in this order: 汇总 Summary, the
+ * scorecard's sheets when the slice has one (scorecard-sheets.ts: 排名 Ranking, 积分 Points, 积分明细 Points ledger,
+ * 任务 Tasks, 目标跟踪 Target tracking), 日数据 Daily values, 排放因子 Factors used, then the KPI rows per scope kind,
+ * 目标 Targets and 数据质量 Quality. Names beside codes, zh-CN with English, numbers formatted per unit
+ * (kpi/present.ts); a sheet without rows is left out.
  */
 import ExcelJS from 'exceljs';
 import type { Plant } from '../plant.ts';
-import { PROVISIONAL_LABEL, STATUS_LABELS, scopeName, scopeNames, unitStyle } from '../present.ts';
+import { STATUS_LABELS, scopeName, scopeNames } from '../present.ts';
 import { compareRows, type KpiRow, kpiLabel, SCOPE_LABELS, type ScopeKind, type TargetRow } from '../rows.ts';
 import type { FactorUsed } from './factors.ts';
-import { addTable, type Cell, type CellInput, type Column, num, signedPercent } from './sheet.ts';
+import { scorecardSheets } from './scorecard-sheets.ts';
+import {
+  addTable,
+  type CellInput,
+  cols,
+  fraction,
+  num,
+  provisional,
+  signedPercent,
+  targetCell,
+  unitShown,
+} from './sheet.ts';
 import type { FileSlice } from './slice.ts';
 
 export const SUMMARY_SHEET = '汇总 Summary';
@@ -36,11 +49,6 @@ export const KPI_HEADERS = [
   '暂定 Provisional',
 ];
 
-/** The unit beside a value as it is shown: a ratio (unit '1') reads as a percentage. */
-const unitShown = (unit: string) => (unitStyle(unit).percent ? '%' : unit);
-const provisional = (p: boolean) => (p ? PROVISIONAL_LABEL : '');
-const cols = (headers: readonly string[]): Column[] => headers.map((header) => ({ header }));
-
 const HAN = /[\u3400-\u9fff]/;
 
 /** A zh-CN word of more than six characters in two lines: before a bracket, else after its first half. */
@@ -62,16 +70,6 @@ function headerLines(label: string): string {
   const zh = words.filter((w) => HAN.test(w)).map(breakHan);
   const en = words.filter((w) => !HAN.test(w));
   return zh.length === 0 || en.length === 0 ? label : `${zh.join(' ')}\n${en.join(' ')}`;
-}
-
-/** Where the target is, as a number in the KPI's format with its bound before it ("≤ 260.00"). */
-function targetCell(t: TargetRow, unit: string | undefined): Cell {
-  const fmt = unit === undefined ? '0.###' : unitStyle(unit).excelFormat;
-  const show = (x: number) => (unit === undefined ? String(x) : num(x, unit).text!);
-  if (t.target_max !== undefined && t.target_min !== undefined)
-    return { value: `${show(t.target_min)} – ${show(t.target_max)}` };
-  const [sign, x] = t.target_max !== undefined ? ['≤', t.target_max] : ['≥', t.target_min!];
-  return { value: x, numFmt: `"${sign} "${fmt}`, text: `${sign} ${show(x)}` };
 }
 
 function summarySheet(wb: ExcelJS.Workbook, f: FileSlice, plant: Plant, names: ReadonlyMap<string, string>) {
@@ -104,7 +102,7 @@ function summarySheet(wb: ExcelJS.Workbook, f: FileSlice, plant: Plant, names: R
         row ? num(actual, row.unit) : actual,
         row ? unitShown(row.unit) : null,
         target ? targetCell(target, row?.unit) : null,
-        target ? signedPercent(marginFraction(target)) : null,
+        target ? signedPercent(fraction(target.margin_pct)) : null,
         target ? STATUS_LABELS[target.status] : null,
         provisional((i === 0 && (energy?.provisional || co2?.provisional)) || (row?.provisional ?? false)),
       ]);
@@ -269,7 +267,7 @@ function targetsSheet(wb: ExcelJS.Workbook, f: FileSlice, plant: Plant, names: R
         bound(t.target_min, unit),
         bound(t.actual ?? undefined, unit),
         unit === undefined ? null : unitShown(unit),
-        signedPercent(marginFraction(t)),
+        signedPercent(fraction(t.margin_pct)),
         STATUS_LABELS[t.status],
         provisional(t.provisional),
       ];
@@ -310,15 +308,11 @@ export async function workbook(f: FileSlice, plant: Plant, factors: readonly Fac
   wb.created = new Date(f.month.endMs);
   wb.modified = new Date(f.month.endMs);
   summarySheet(wb, f, plant, names);
+  scorecardSheets(wb, f, plant, names);
   dailySheet(wb, f, plant, names);
   factorsSheet(wb, factors, plant);
   scopeSheets(wb, f, plant, names);
   targetsSheet(wb, f, plant, names);
   qualitySheet(wb, f, plant);
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** The margin to target (kpi/targets.ts) as a fraction, for a percent-formatted cell. */
-function marginFraction(t: { margin_pct: number | null }): number | null {
-  return t.margin_pct === null ? null : t.margin_pct / 100;
 }

@@ -11,8 +11,6 @@ export const TASK_STATUS_LABELS = {
   overdue: '已逾期 overdue',
 } as const;
 
-export const TASK_KIND_LABELS = { task: '任务 task', pledge: '承诺 pledge' } as const;
-
 export const TRACK_STATUS_LABELS = {
   met: '达标 met',
   missed: '未达标 missed',
@@ -21,12 +19,48 @@ export const TRACK_STATUS_LABELS = {
   no_data: '无数据 no data',
 } as const;
 
+/** A ranked scope without a rank (no target or no actual in the period). */
+export const UNRANKED_LABEL = '不参评 unranked';
+
+export const TASK_KIND_LABELS = {
+  task: '任务 task',
+  pledge: '承诺 pledge',
+} as const;
+
+export const LEDGER_SOURCE_LABELS = {
+  target: '目标 target',
+  task: '任务 task',
+  manual: '人工 manual',
+} as const;
+
+/** Whether a closed task closed by its due time; nothing for one not closed. */
+export function onTimeLabel(onTime: boolean | null): string {
+  return onTime === null ? '' : onTime ? '按期 on time' : '逾期 late';
+}
+
+/** A task's due time in site time: the day for the end of a day (a due date), else the day and minute. */
+export function dueText(dueMs: number, timeZone: string): string {
+  const local = (ms: number) =>
+    new Intl.DateTimeFormat('sv-SE', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(ms)); // 2026-12-31 23:59
+  const at = local(dueMs);
+  return at.endsWith(' 00:00') ? local(dueMs - 1).slice(0, 10) : at;
+}
+
 const kindLabel = (type: string) => SCOPE_LABELS[type as keyof typeof SCOPE_LABELS]?.split(' ')[0] ?? type;
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined
     ? '-'
     : `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} %`;
-const pts = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** Points as people read them: whole, or to two decimals when a provisional share makes them fractional. */
+export const formatPoints = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
 export function scorecardTable(s: Scorecard, plant: Plant): string {
   const names = scopeNames(plant);
@@ -77,7 +111,7 @@ export function scorecardTable(s: Scorecard, plant: Plant): string {
       ['组 group', '名次 rank', '范围 scope', '名称 name', '指标 KPI', '余量 margin', '数值 value'],
       s.ranking.map((r) => [
         r.group,
-        r.rank === null ? '不参评 unranked' : String(r.rank),
+        r.rank === null ? UNRANKED_LABEL : String(r.rank),
         `${kindLabel(r.scope_type)} ${r.scope_id}`,
         name(r.scope_type, r.scope_id),
         kpiLabel(r.kpi, plant.names),
@@ -94,7 +128,7 @@ export function scorecardTable(s: Scorecard, plant: Plant): string {
       s.points.map((p) => [
         `${kindLabel(p.scope_type)} ${p.scope_id}`,
         name(p.scope_type, p.scope_id),
-        pts(p.points),
+        formatPoints(p.points),
       ]),
       new Set([2]),
     ),
@@ -104,7 +138,12 @@ export function scorecardTable(s: Scorecard, plant: Plant): string {
     out.push(
       textTable(
         ['范围 scope', '积分 points', '来源 source', '原因 reason'],
-        s.ledger.map((e) => [`${kindLabel(e.scope_type)} ${e.scope_id}`, pts(e.points), e.source, e.reason]),
+        s.ledger.map((e) => [
+          `${kindLabel(e.scope_type)} ${e.scope_id}`,
+          formatPoints(e.points),
+          LEDGER_SOURCE_LABELS[e.source],
+          e.reason,
+        ]),
         new Set([1]),
       ),
     );
@@ -233,7 +272,7 @@ export function scorecardCsv(s: Scorecard, plant: Plant): string {
       r.margin_pct === null ? '' : r.margin_pct.toFixed(6),
       r.rank === null ? '' : String(r.rank),
       '',
-      r.rank === null ? '不参评 unranked' : '',
+      r.rank === null ? UNRANKED_LABEL : '',
       '',
       '',
       ...NO_TARGET,
