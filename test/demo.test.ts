@@ -2,8 +2,9 @@
  * The main job, shortened to two simulated days: what `plantkpi demo` prints agrees with the KPIs the same code
  * computes afterwards from the readings the demo stored; nothing published was lost on the way.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
 import { compilePlant } from '../kpi/plant.ts';
@@ -160,6 +161,16 @@ describe('plantkpi demo, the whole month', () => {
       expect(demoScorecardSummary(r.scorecard!, plant)).toBe(text);
       expect(text).toMatch(/任务 task K-1 .*: 已销号 closed 2026-10/);
       expect(text).toMatch(/承诺 pledge P-2 .*截止 due 2026-09-30: 已逾期 overdue/);
+      // the month's export carries the same scorecard: the site's workbook has its sheets, each branch its own CSV
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path.join(data, 'exports', '2026-10', 'plantkpi-MG-SITE-2026-10.xlsx'));
+      const sheets = wb.worksheets.map((w) => w.name);
+      expect(sheets.slice(0, 3)).toEqual(['汇总 Summary', '排名 Ranking', '积分 Points']);
+      const pwr = readFileSync(
+        path.join(data, 'exports', '2026-10', 'branches', 'B-PWR', 'plantkpi-B-PWR-2026-10-scorecard.csv'),
+        'utf8',
+      );
+      expect(pwr).toMatch(/\ntask,K-1,team,T-BLR,[^\n]*,已销号 closed,2026-10,/);
       // the ledger the settlement wrote is the scorecard's computed ledger
       const ledger = await records.ledger();
       expect(ledger.filter((e) => e.period === '2026-10').reduce((a, e) => a + e.points, 0)).toBe(

@@ -161,7 +161,8 @@ describe('KPI jobs with worker processes and InfluxDB', () => {
     const hashed = (m: { files: { path: string; sha256: string | null }[] }) =>
       m.files.filter((f) => f.sha256 !== null);
     expect(hashed(m2)).toEqual(hashed(m1));
-    expect(hashed(m1).length).toBe(6);
+    // the KPI CSV and Arrow and the scorecard CSV of the site and of its two branches
+    expect(hashed(m1).length).toBe(9);
     const csv = readFileSync(path.join(out, '2026-10', 'plantkpi-SITE-2026-10.csv'), 'utf8');
     expect(csv).toContain(
       'kpi,intensity.energy,单位产品综合能耗 Energy intensity,area,党员责任区 Responsibility area,A-ELY-1,电解一区党员责任区 Electrolysis area 1,2026-10,259.11,kgce/t,',
@@ -263,6 +264,16 @@ jobs:
         readFileSync(path.join(tmp.dir, 'exports-flush', '2026-10', 'manifest.json'), 'utf8'),
       );
       expect(await rt.records.verify()).toMatchObject({ ok: true });
+      // the month's export carries its settled scorecard: K-1 closed in 2026-10, in the site's set and its branch's
+      const files = JSON.parse(
+        readFileSync(path.join(tmp.dir, 'exports-flush', '2026-10', 'manifest.json'), 'utf8'),
+      ).files.map((f: { path: string }) => f.path);
+      expect(files).toContain(`plantkpi-${rt.plant.site.id}-2026-10-scorecard.csv`);
+      const siteCsv = readFileSync(
+        path.join(tmp.dir, 'exports-flush', '2026-10', `plantkpi-${rt.plant.site.id}-2026-10-scorecard.csv`),
+        'utf8',
+      );
+      expect(siteCsv).toMatch(/\ntask,K-1,team,T-BLR,[^\n]*,已销号 closed,2026-10,/);
 
       // InfluxDB holds exactly one set of KPI points per period: as many as one computation of it gives
       await waitFor(

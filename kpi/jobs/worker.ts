@@ -16,6 +16,7 @@ import { pointLine } from '../../store/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import { exportMonth } from '../export/month.ts';
 import { runDays, runPeriod } from '../run.ts';
+import type { Scorecard } from '../scorecard/build.ts';
 import { hasScorecard } from '../scorecard/model.ts';
 import { settleScorecard } from '../scorecard/settle.ts';
 import { JOB_KINDS, type JobKind, missedPeriods, periodFingerprint, previousPeriod } from './plan.ts';
@@ -143,8 +144,10 @@ export async function processJob(
     provisional: result.kpis.filter((r) => r.provisional).length,
   };
   // the month's scorecard, settled against the records: closures by KPI recorded, disputes audited, the ledger replaced
+  let scorecard: Scorecard | undefined;
   if (month !== null && hasScorecard(rt.plant)) {
     const settled = await settleScorecard(rt.store, rt.plant, result, rt.state.records, rt.state.who);
+    scorecard = settled.scorecard;
     summary.scorecard = {
       points: settled.scorecard.ledger.length,
       closed: settled.closed,
@@ -159,6 +162,7 @@ export async function processJob(
       dir: rt.config.jobs.exportDir,
       configHash: rt.configHash,
       days,
+      ...(scorecard ? { scorecard } : {}),
     });
     summary.exported = `${rt.config.jobs.exportDir}/${month} (${manifest.files.length} files)`;
     // the manifest as written, byte for byte, kept with its `export` audit entry

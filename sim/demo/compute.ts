@@ -40,15 +40,21 @@ export async function computeInProcess(
   await sink.write(month, period.kind === 'month' ? 'month' : 'range');
   if (period.kind !== 'month') return;
   // the month's scorecard settled against the records, as the monthly job does (closures by KPI recorded)
+  let scorecard: Scorecard | undefined;
   if (hasScorecard(plant)) {
     const records = await openSharedRecords(recordsTarget(config, path.join(dataDir, 'store')));
     try {
-      await settleScorecard(store, plant, month, records, 'demo');
+      scorecard = (await settleScorecard(store, plant, month, records, 'demo')).scorecard;
     } finally {
       await records.close();
     }
   }
-  await exportMonth(month, plant, { dir: config.jobs.exportDir, configHash: configHash(config), days });
+  await exportMonth(month, plant, {
+    dir: config.jobs.exportDir,
+    configHash: configHash(config),
+    days,
+    ...(scorecard ? { scorecard } : {}),
+  });
 }
 
 /**
