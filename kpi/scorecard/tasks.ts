@@ -53,6 +53,10 @@ export interface ManualClosure {
 
 export interface TaskStatus {
   id: string;
+  title: string;
+  kind: Task['kind'];
+  /** the end of the due day (or the due instant), epoch ms */
+  due_ms: number;
   owner_type: ScopeKind;
   owner_id: string;
   status: 'open' | 'closed' | 'overdue';
@@ -95,7 +99,14 @@ export function taskStatus(
   closures: readonly ManualClosure[],
   asOfMs: number,
 ): TaskStatus {
-  const base = { id: task.id, owner_type: task.owner.type, owner_id: task.owner.id };
+  const base = {
+    id: task.id,
+    title: task.title,
+    kind: task.kind,
+    due_ms: task.dueMs,
+    owner_type: task.owner.type,
+    owner_id: task.owner.id,
+  };
   const bound = (v: TaskRule) =>
     [v.max !== undefined ? `≤ ${v.max}` : '', v.min !== undefined ? `≥ ${v.min}` : '']
       .filter(Boolean)

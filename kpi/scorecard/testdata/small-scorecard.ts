@@ -1,0 +1,111 @@
+/** A small scorecard for the sink's tests: every kind of point, nulls, an unranked scope, a whole and a half point. */
+import type { Scorecard } from '../build.ts';
+
+/** A small October: two areas ranked (one without a target row), their branch's points, a closed and an open task. */
+export const SMALL: Scorecard = {
+  period: '2026-10',
+  targets: [
+    {
+      kpi: 'energy.total',
+      scope_type: 'branch',
+      scope_id: 'B-1',
+      period: '2026-10',
+      target_period: '2026',
+      target_max: 1200,
+      unit: 'tce',
+      actual: 95.5,
+      ytd_actual: 910,
+      to_date_actual: 910,
+      elapsed_pct: 83.5,
+      progress_pct: 90.8,
+      status: 'on_track',
+      margin_pct: 9.2,
+      prev_year: null,
+      yoy_pct: null,
+      prev_period: 100,
+      mom_pct: -4.5,
+      provisional: false,
+    },
+  ],
+  ranking: [
+    {
+      group: 'areas',
+      scope_type: 'area',
+      scope_id: 'A-1',
+      period: '2026-10',
+      kpi: 'intensity.energy',
+      margin_pct: 2.5,
+      rank: 1,
+    },
+    {
+      group: 'areas',
+      scope_type: 'area',
+      scope_id: 'A 2',
+      period: '2026-10',
+      kpi: 'intensity.energy',
+      margin_pct: null,
+      rank: null,
+    },
+  ],
+  points: [
+    { scope_type: 'area', scope_id: 'A-1', period: '2026-10', points: 12 },
+    { scope_type: 'area', scope_id: 'A 2', period: '2026-10', points: 0 },
+    { scope_type: 'branch', scope_id: 'B-1', period: '2026-10', points: 17.5 },
+  ],
+  tasks: [
+    {
+      id: 'K-1',
+      title: '锅炉 "steam" at most 90',
+      kind: 'task',
+      due_ms: Date.UTC(2026, 11, 31, 16), // the end of 2026-12-31 in Shanghai
+      owner_type: 'area',
+      owner_id: 'A-1',
+      status: 'closed',
+      closed_period: '2026-10',
+      on_time: true,
+      evidence: 'intensity.energy ≤ 90: 2026-10 88.00 kgce/t',
+    },
+    {
+      id: 'P-1',
+      title: 'pledge',
+      kind: 'pledge',
+      due_ms: Date.UTC(2026, 8, 30, 16),
+      owner_type: 'branch',
+      owner_id: 'B-1',
+      status: 'overdue',
+      closed_period: null,
+      on_time: null,
+      evidence: null,
+    },
+  ],
+  ledger: [
+    {
+      scope_type: 'area',
+      scope_id: 'A-1',
+      period: '2026-10',
+      points: 12,
+      source: 'target',
+      ref: 'r',
+      reason: '',
+    },
+    {
+      scope_type: 'branch',
+      scope_id: 'B-1',
+      period: '2026-10',
+      points: 5.5,
+      source: 'manual',
+      ref: 'aw-1',
+      reason: '',
+    },
+    // another period's award: not October's
+    {
+      scope_type: 'branch',
+      scope_id: 'B-1',
+      period: '2026-09',
+      points: 100,
+      source: 'manual',
+      ref: 'aw-0',
+      reason: '',
+    },
+  ],
+};
