@@ -51,8 +51,6 @@ export interface PanelDef {
   rankBy?: string;
   /** rankBy holds a rank number: smallest (1) first */
   rankAscending?: boolean;
-  /** a time series drawn as bars (a value per month) */
-  bars?: boolean;
 }
 
 export interface BoardDef {

@@ -145,10 +145,7 @@ function panelJson(p: PanelDef, i: number): Record<string, unknown> {
     ...(p.period === 'month' ? { timeFrom: MONTH_RANGE } : {}),
     ...(p.repeat ? { repeat: p.repeat, repeatDirection: 'h', maxPerRow: 3 } : {}),
     fieldConfig: {
-      defaults: {
-        ...Object.fromEntries(unitProperties(p.queries[0]!.unit).map((x) => [x.id, x.value])),
-        ...(p.bars ? { custom: { drawStyle: 'bars', fillOpacity: 80, showPoints: 'never' } } : {}),
-      },
+      defaults: Object.fromEntries(unitProperties(p.queries[0]!.unit).map((x) => [x.id, x.value])),
       overrides: overrides(p),
     },
     ...(p.type === 'bargauge'

@@ -46,13 +46,12 @@ const trackStatusLabels: Labels = Object.fromEntries(
 /** An annual target's period label: a year ('2026'). */
 const ANNUAL = `"target_period" =~ /^\\d{4}$/`;
 
-/** Points per month of some scope kinds, as bars. */
+/** Points per month of some scope kinds, one line per scope (a point per month). */
 function pointsPanel(title: string, types: string): PanelDef {
   return {
     title,
     type: 'timeseries',
     period: 'month',
-    bars: true,
     queries: [
       {
         query: `SELECT "points" FROM "${POINTS_MEASUREMENT}" WHERE "scope_type" =~ /^(${types})$/ AND ${MONTH_FILTER} GROUP BY "scope_id"`,
@@ -87,9 +86,9 @@ export function scorecardBoard(): BoardDef {
           {
             // `ranked` is on every point, `rank` only on a ranked scope's: last() picks the month by `ranked`
             query: `SELECT last("ranked") AS "参评 ranked", "rank" AS "名次 rank", "margin_pct" AS "余量 margin %", "value" AS "数值 value", "period" AS "月份 month" FROM "${RANK_MEASUREMENT}" WHERE "group" =~ /^$group$/ AND ${MONTH_FILTER} GROUP BY "group", "kpi", "scope_type", "scope_id"`,
-            unit: '%',
-            column: '余量 margin %',
-            columnUnits: { '参评 ranked': 'ops:none', '名次 rank': 'ops:none', '数值 value': 'ops:none' },
+            // ranks are whole numbers and a value is in its KPI's unit: no unit or decimals but the margin's
+            unit: 'ops:none',
+            columnUnits: { '余量 margin %': '%' },
             columnLabels: {
               '参评 ranked': {
                 '1': { text: '参评 ranked' },
@@ -127,16 +126,9 @@ export function scorecardBoard(): BoardDef {
           {
             // `elapsed_pct` is on every point: last() picks the month by it, progress may be absent (no data)
             query: `SELECT last("elapsed_pct") AS "时间进度 elapsed %", "progress_pct" AS "进度 progress %", "ytd_actual" AS "累计 YTD", "target_max" AS "上限 at most", "target_min" AS "下限 at least", "unit" AS "单位 unit", "status" AS "状态 status", "yoy_pct" AS "同比 YoY %", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "${TRACK_MEASUREMENT}" WHERE ${ANNUAL} AND ${MONTH_FILTER} GROUP BY "scope_type", "scope_id", "kpi", "target_period"`,
-            unit: '%',
-            column: '时间进度 elapsed %',
             // the year to date and the bounds are in the KPI's own unit, which differs from row to row: unit beside
-            columnUnits: {
-              '进度 progress %': '%',
-              '同比 YoY %': '%',
-              '累计 YTD': 'ops:none',
-              '上限 at most': 'ops:none',
-              '下限 at least': 'ops:none',
-            },
+            unit: 'ops:none',
+            columnUnits: { '时间进度 elapsed %': '%', '进度 progress %': '%', '同比 YoY %': '%' },
             columnLabels: { '状态 status': trackStatusLabels },
           },
         ],
