@@ -60,7 +60,7 @@ const t1 = performance.now();
 const result = await runPeriod(store, plant, month);
 const computeS = (performance.now() - t1) / 1000;
 const t2 = performance.now();
-await new InfluxKpiSink(target, 'BENCH').write(result, 'month');
+await new InfluxKpiSink(target, 'BENCH', plant.timeZone).write(result, 'month');
 const days = await runDays(store, plant, month);
 const manifest = await exportMonth(result, plant, { dir: tmp.dir, configHash: configHash(config), days });
 const writeS = (performance.now() - t2) / 1000;

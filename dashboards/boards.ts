@@ -3,71 +3,24 @@
  * the compose stack's plant, or `--config` another), and a test runs every panel query on its default range
  * against KPI points written "as of now".
  * Data: measurements `kpi` and `kpi_target` (tags kpi, scope_type, scope_id, period_kind; points stamped at the
- * period's start), `completeness`, `reading`, `collector` and `job` (see README). Titles are zh-CN with English beside.
+ * period's start), `completeness`, `reading`, `collector` and `job`; the scorecard board (scorecard-board.ts) reads
+ * the scorecard's measurements (kpi/scorecard/lines.ts). See README. Titles are zh-CN with English beside.
  */
 import type { PlantConfig } from '../config/schema.ts';
 import { kpiLabel } from '../kpi/rows.ts';
+import { compileScorecard } from '../kpi/scorecard/compile.ts';
+import { hasScorecard } from '../kpi/scorecard/model.ts';
+import {
+  type BoardDef,
+  type BoardSite,
+  DAY_FILTER,
+  MONTH_FILTER,
+  type PanelDef,
+  type QueryDef,
+} from './defs.ts';
+import { scorecardBoard } from './scorecard-board.ts';
 
-/** What the boards need to know of a site (boardSite reads it from the plant config). */
-export interface BoardSite {
-  /** IANA zone: days are grouped on its midnights (InfluxQL tz()) and the boards' clock and date math use it */
-  timeZone: string;
-  /** carriers with their unit and name: one daily panel per carrier, so kWh and Nm3 never share an axis */
-  carriers: readonly { id: string; name?: string | undefined; unit: string }[];
-  /** the unit every product's output is counted in, when they share one (intensities are kgce/<unit>) */
-  outputUnit: string | undefined;
-  /** the unit equipment output is counted in, when every producing machine shares one (kWh/<unit>) */
-  producedUnit: string | undefined;
-}
-
-export interface QueryDef {
-  /** InfluxQL with Grafana's `$timeFilter`, `$__interval` and the board's variables */
-  query: string;
-  /**
-   * the unit of the values it returns: a KPI unit as the sink writes it (kWh, tce, kgce/t, 1, h, %), shown as
-   * kpi/present.ts says; `ops:<grafana unit>` for the pipeline's own counters (ops:short, ops:bytes, ops:ms)
-   */
-  unit: string;
-  /** the table column (alias) the unit applies to, when a table shows several units */
-  column?: string;
-  /** units of further columns of the same query (a target's actual and bounds: `ops:none`, their unit beside) */
-  columnUnits?: Record<string, string>;
-  /** these are the provisional points of the query before: drawn as marks over its line */
-  provisional?: boolean;
-  /** Grafana's series alias ($tag_kpi) */
-  alias?: string;
-}
-
-export interface PanelDef {
-  title: string;
-  type: 'timeseries' | 'table' | 'stat' | 'bargauge';
-  /** 'day': daily points on the board's range; 'month': monthly points on MONTH_RANGE; 'live': the board's range */
-  period: 'day' | 'month' | 'live';
-  queries: QueryDef[];
-  /** one panel per value of this variable (each with its own axis) */
-  repeat?: string;
-  /** a table of several queries merged into one row per scope */
-  merge?: boolean;
-  /** bars sorted by this column, largest first (a ranking) */
-  rankBy?: string;
-}
-
-export interface BoardDef {
-  uid: string;
-  title: string;
-  tags: string[];
-  variables?: { name: string; label: string; query: string }[];
-  panels: PanelDef[];
-}
-
-/** The boards' default range: the last 30 days, for the daily panels and the pipeline's own counters. */
-export const BOARD_RANGE = { from: 'now-30d', to: 'now' } as const;
-/**
- * The monthly panels' range (a panel relative time): from the start of the month twelve months back to now, so the
- * last closed month (stamped at its start, up to 62 days back) and the eleven before it are always in, January
- * included; the month still running has no points yet (the month job runs once it has closed).
- */
-export const MONTH_RANGE = 'now-12M/M';
+export type { BoardDef, BoardSite, PanelDef, QueryDef } from './defs.ts';
 
 /** The site as the boards see it, from a parsed plant config. */
 export function boardSite(config: PlantConfig): BoardSite {
@@ -83,11 +36,10 @@ export function boardSite(config: PlantConfig): BoardSite {
         return u === undefined ? [] : [u];
       }),
     ),
+    scorecard: hasScorecard({ scorecard: compileScorecard(config) }),
   };
 }
 
-const day = `"period_kind" = 'day' AND $timeFilter`;
-const month = `"period_kind" = 'month' AND $timeFilter`;
 const PROVISIONAL = `"provisional" = true`;
 
 /** A daily series and its provisional points (the same query on the provisional rows only). */
@@ -95,9 +47,9 @@ function daily(select: string, where: string, groupBy: string, tz: string, unit:
   const group = `GROUP BY time(1d)${groupBy ? `, ${groupBy}` : ''} fill(none)${tz}`;
   const a = alias ? { alias } : {};
   return [
-    { query: `${select} FROM "kpi" WHERE ${where} AND ${day} ${group}`, unit, ...a },
+    { query: `${select} FROM "kpi" WHERE ${where} AND ${DAY_FILTER} ${group}`, unit, ...a },
     {
-      query: `${select} FROM "kpi" WHERE ${where} AND ${PROVISIONAL} AND ${day} ${group}`,
+      query: `${select} FROM "kpi" WHERE ${where} AND ${PROVISIONAL} AND ${DAY_FILTER} ${group}`,
       unit,
       provisional: true,
       alias: `暂定 provisional${alias ? ` ${alias}` : ''}`,
@@ -108,7 +60,7 @@ function daily(select: string, where: string, groupBy: string, tz: string, unit:
 /** The last closed month of a KPI per scope: value, unit, provisional flag and month label as table columns. */
 function monthTable(where: string, groupBy: string, unit: string, column: string): QueryDef {
   return {
-    query: `SELECT last("value") AS "${column}", "unit" AS "单位 unit", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi" WHERE ${where} AND ${month} GROUP BY ${groupBy}`,
+    query: `SELECT last("value") AS "${column}", "unit" AS "单位 unit", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi" WHERE ${where} AND ${MONTH_FILTER} GROUP BY ${groupBy}`,
     unit,
     column,
   };
@@ -117,7 +69,7 @@ function monthTable(where: string, groupBy: string, unit: string, column: string
 /** Target rows of the last closed month, led by the margin to target (percent: comparable across products). */
 function targetTable(where: string): QueryDef {
   return {
-    query: `SELECT last("margin_pct") AS "余量 margin %", "actual" AS "实际 actual", "target_max" AS "上限 at most", "target_min" AS "下限 at least", "unit" AS "单位 unit", "status" AS "状态 status", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi_target" WHERE ${where} AND ${month} GROUP BY "scope_type", "scope_id", "kpi"`,
+    query: `SELECT last("margin_pct") AS "余量 margin %", "actual" AS "实际 actual", "target_max" AS "上限 at most", "target_min" AS "下限 at least", "unit" AS "单位 unit", "status" AS "状态 status", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi_target" WHERE ${where} AND ${MONTH_FILTER} GROUP BY "scope_type", "scope_id", "kpi"`,
     unit: '%',
     column: '余量 margin %',
     // actual and bounds are in the KPI's own unit, which may differ from row to row: shown as numbers, unit beside
@@ -125,7 +77,7 @@ function targetTable(where: string): QueryDef {
   };
 }
 
-/** The six boards of a site. */
+/** The six boards of a site, and its 责任区评比 Scorecard when it declares a responsibility loop. */
 export function boards(site: BoardSite): BoardDef[] {
   const tz = ` tz('${site.timeZone}')`;
   const out = site.outputUnit ?? 'unit';
@@ -158,7 +110,7 @@ export function boards(site: BoardSite): BoardDef[] {
           period: 'day',
           queries: [
             {
-              query: `SELECT sum("value") AS "tce" FROM "kpi" WHERE "scope_type" = 'area' AND "kpi" = 'energy.total' AND ${day} GROUP BY "scope_id"`,
+              query: `SELECT sum("value") AS "tce" FROM "kpi" WHERE "scope_type" = 'area' AND "kpi" = 'energy.total' AND ${DAY_FILTER} GROUP BY "scope_id"`,
               unit: 'tce',
               column: 'tce',
             },
@@ -334,7 +286,7 @@ export function boards(site: BoardSite): BoardDef[] {
           period: 'month',
           queries: [
             {
-              query: `SELECT last("margin_pct") AS "余量 margin %" FROM "kpi_target" WHERE "scope_type" = 'area' AND "kpi" = 'intensity.energy' AND ${month} GROUP BY "scope_id"`,
+              query: `SELECT last("margin_pct") AS "余量 margin %" FROM "kpi_target" WHERE "scope_type" = 'area' AND "kpi" = 'intensity.energy' AND ${MONTH_FILTER} GROUP BY "scope_id"`,
               unit: '%',
               column: '余量 margin %',
             },
@@ -362,17 +314,17 @@ export function boards(site: BoardSite): BoardDef[] {
           merge: true,
           queries: [
             {
-              query: `SELECT last("value") AS "综合能耗 energy tce", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" = 'energy.total' AND ${month} GROUP BY "scope_id"`,
+              query: `SELECT last("value") AS "综合能耗 energy tce", "provisional" AS "暂定 provisional", "period" AS "月份 month" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" = 'energy.total' AND ${MONTH_FILTER} GROUP BY "scope_id"`,
               unit: 'tce',
               column: '综合能耗 energy tce',
             },
             {
-              query: `SELECT last("value") AS "产量 output ${out}" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" =~ /^output\\./ AND ${month} GROUP BY "scope_id"`,
+              query: `SELECT last("value") AS "产量 output ${out}" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" =~ /^output\\./ AND ${MONTH_FILTER} GROUP BY "scope_id"`,
               unit: out,
               column: `产量 output ${out}`,
             },
             {
-              query: `SELECT last("value") AS "单位产品能耗 intensity ${intensity}" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" = 'intensity.energy' AND ${month} GROUP BY "scope_id"`,
+              query: `SELECT last("value") AS "单位产品能耗 intensity ${intensity}" FROM "kpi" WHERE "scope_type" = 'team' AND "kpi" = 'intensity.energy' AND ${MONTH_FILTER} GROUP BY "scope_id"`,
               unit: intensity,
               column: `单位产品能耗 intensity ${intensity}`,
             },
@@ -461,7 +413,7 @@ export function boards(site: BoardSite): BoardDef[] {
           period: 'day',
           queries: [
             {
-              query: `SELECT min("ratio") FROM "completeness" WHERE ${day} GROUP BY time(1d), "signal" fill(none)${tz}`,
+              query: `SELECT min("ratio") FROM "completeness" WHERE ${DAY_FILTER} GROUP BY time(1d), "signal" fill(none)${tz}`,
               unit: '1',
               alias: '$tag_signal',
             },
@@ -469,5 +421,6 @@ export function boards(site: BoardSite): BoardDef[] {
         },
       ],
     },
+    ...(site.scorecard ? [scorecardBoard()] : []),
   ];
 }

@@ -10,7 +10,7 @@ import {
   MONTH_RANGE,
   type PanelDef,
   type QueryDef,
-} from './boards.ts';
+} from './defs.ts';
 
 const DS = { type: 'influxdb', uid: 'plantkpi-influxdb' };
 /** provisional points and rows: an orange that reads "not final yet" */
@@ -61,53 +61,65 @@ function overrides(p: PanelDef): Override[] {
       out.push({ matcher: { id: 'byName', options: column }, properties: unitProperties(unit) });
   });
   if (isTable(p)) {
-    out.push({
-      matcher: { id: 'byName', options: '暂定 provisional' },
-      properties: [
-        {
-          id: 'mappings',
-          value: [
-            {
-              type: 'value',
-              options: {
-                true: { text: PROVISIONAL_LABEL, color: PROVISIONAL_COLOR, index: 0 },
-                false: { text: FINAL_LABEL, index: 1 },
-              },
-            },
-          ],
-        },
-        { id: 'custom.cellOptions', value: { type: 'color-text' } },
-      ],
-    });
-    const colors = { met: 'green', missed: 'red', no_data: 'text' } as const;
-    out.push({
-      matcher: { id: 'byName', options: '状态 status' },
-      properties: [
-        {
-          id: 'mappings',
-          value: [
-            {
-              type: 'value',
-              options: Object.fromEntries(
-                Object.entries(STATUS_LABELS).map(([k, text], index) => [
-                  k,
-                  { text, color: colors[k as keyof typeof colors], index },
-                ]),
-              ),
-            },
-          ],
-        },
-        { id: 'custom.cellOptions', value: { type: 'color-text' } },
-      ],
-    });
+    out.push(
+      labelOverride('暂定 provisional', {
+        true: { text: PROVISIONAL_LABEL, color: PROVISIONAL_COLOR },
+        false: { text: FINAL_LABEL },
+      }),
+    );
+    const declared = new Set(p.queries.flatMap((q) => Object.keys(q.columnLabels ?? {})));
+    // a target's status, unless the panel labels its own status column (a task's, a tracked target's)
+    if (!declared.has(STATUS_COLUMN)) {
+      const colors = { met: 'green', missed: 'red', no_data: 'text' } as const;
+      out.push(
+        labelOverride(
+          STATUS_COLUMN,
+          Object.fromEntries(
+            Object.entries(STATUS_LABELS).map(([k, text]) => [
+              k,
+              { text, color: colors[k as keyof typeof colors] },
+            ]),
+          ),
+        ),
+      );
+    }
+    for (const q of p.queries)
+      for (const [column, labels] of Object.entries(q.columnLabels ?? {}))
+        out.push(labelOverride(column, labels));
   }
   return out;
+}
+
+const STATUS_COLUMN = '状态 status';
+
+/** A column's values shown as words, in colour (the cell's text) where a colour is given. */
+function labelOverride(column: string, labels: Record<string, { text: string; color?: string }>): Override {
+  return {
+    matcher: { id: 'byName', options: column },
+    properties: [
+      {
+        id: 'mappings',
+        value: [
+          {
+            type: 'value',
+            options: Object.fromEntries(
+              Object.entries(labels).map(([k, l], index) => [
+                k,
+                { text: l.text, ...(l.color === undefined ? {} : { color: l.color }), index },
+              ]),
+            ),
+          },
+        ],
+      },
+      { id: 'custom.cellOptions', value: { type: 'color-text' } },
+    ],
+  };
 }
 
 function transformations(p: PanelDef): unknown[] {
   const out: unknown[] = [];
   if (p.merge) out.push({ id: 'merge', options: {} });
-  if (p.rankBy) out.push({ id: 'sortBy', options: { sort: [{ field: p.rankBy, desc: true }] } });
+  if (p.rankBy) out.push({ id: 'sortBy', options: { sort: [{ field: p.rankBy, desc: !p.rankAscending }] } });
   if (p.type === 'table') out.push({ id: 'organize', options: { excludeByName: { Time: true } } });
   return out;
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InfluxSchema } from '../store/influx/schema.ts';
 import { tempDir } from '../test/helpers.ts';
 import type { PeriodResult } from './rows.ts';
+import { SMALL } from './scorecard/testdata/small-scorecard.ts';
 import { FileKpiSink, InfluxKpiSink, kpiLines, openSink } from './sink.ts';
 import { marginPct } from './targets.ts';
 
@@ -21,16 +22,30 @@ const result = {
 
 describe('openSink', () => {
   it('without influx: DATA/kpi/<kind>/<period>.json, the folder the embedded store uses', async () => {
-    const sink = openSink({ site: { id: 'S' } }, tmp.dir);
+    const sink = openSink({ site: { id: 'S', timeZone: 'Asia/Shanghai' } }, tmp.dir);
     expect(sink).toBeInstanceOf(FileKpiSink);
     await sink.write(result, 'day');
     expect(existsSync(path.join(tmp.dir, 'kpi', 'day', '2026-10-05.json'))).toBe(true);
     expect((sink as FileKpiSink).read('day', '2026-10-05')).toEqual(result);
   });
 
+  it('a scorecard goes to DATA/kpi/scorecard/<period>.json and reads back as written', async () => {
+    const sink = openSink({ site: { id: 'S', timeZone: 'Asia/Shanghai' } }, tmp.dir) as FileKpiSink;
+    await sink.writeScorecard(SMALL, 'month');
+    expect(existsSync(path.join(tmp.dir, 'kpi', 'scorecard', '2026-10.json'))).toBe(true);
+    expect(sink.readScorecard('2026-10')).toEqual(SMALL);
+    // written again (a recompute), it replaces the file
+    const again = { ...SMALL, points: SMALL.points.map((p) => ({ ...p, points: p.points + 1 })) };
+    await sink.writeScorecard(again, 'month');
+    expect(sink.readScorecard('2026-10')).toEqual(again);
+    expect(sink.readScorecard('2026-11')).toBeNull();
+  });
+
   it('with influx: InfluxDB', () => {
     const influx = InfluxSchema.parse({ url: 'http://127.0.0.1:1' });
-    expect(openSink({ site: { id: 'S' }, influx }, tmp.dir)).toBeInstanceOf(InfluxKpiSink);
+    expect(openSink({ site: { id: 'S', timeZone: 'Asia/Shanghai' }, influx }, tmp.dir)).toBeInstanceOf(
+      InfluxKpiSink,
+    );
   });
 });
 

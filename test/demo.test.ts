@@ -161,6 +161,10 @@ describe('plantkpi demo, the whole month', () => {
       expect(demoScorecardSummary(r.scorecard!, plant)).toBe(text);
       expect(text).toMatch(/任务 task K-1 .*: 已销号 closed 2026-10/);
       expect(text).toMatch(/承诺 pledge P-2 .*截止 due 2026-09-30: 已逾期 overdue/);
+      // the boards' rows: the embedded store's sink keeps the scorecard beside the KPI rows
+      expect(
+        JSON.parse(readFileSync(path.join(data, 'store', 'kpi', 'scorecard', '2026-10.json'), 'utf8')).tasks,
+      ).toEqual(again.scorecard.tasks);
       // the month's export carries the same scorecard: the site's workbook has its sheets, each branch its own CSV
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(path.join(data, 'exports', '2026-10', 'plantkpi-MG-SITE-2026-10.xlsx'));

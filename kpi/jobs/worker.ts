@@ -148,6 +148,8 @@ export async function processJob(
   if (month !== null && hasScorecard(rt.plant)) {
     const settled = await settleScorecard(rt.store, rt.plant, result, rt.state.records, rt.state.who);
     scorecard = settled.scorecard;
+    // the boards' rows (InfluxDB `scorecard_rank`, `scorecard_points`, `task_status`, `target_track`, or a file)
+    await rt.sink.writeScorecard(scorecard, 'month');
     summary.scorecard = {
       points: settled.scorecard.ledger.length,
       closed: settled.closed,

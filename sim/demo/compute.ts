@@ -45,6 +45,7 @@ export async function computeInProcess(
     const records = await openSharedRecords(recordsTarget(config, path.join(dataDir, 'store')));
     try {
       scorecard = (await settleScorecard(store, plant, month, records, 'demo')).scorecard;
+      await sink.writeScorecard(scorecard, 'month');
     } finally {
       await records.close();
     }

@@ -45,14 +45,34 @@ export function readingLine(site: string, r: Reading): string {
   return `${seriesPrefix(site, r.signal)}${formatFloat(r.value)}${quality}${Math.round(r.timeMs)}`;
 }
 
+/**
+ * An integer field (`3i`). A plain number is written as a float; InfluxDB keeps the type a field was first written
+ * with and rejects a later write of another type, so a field meant as an integer is always written through this.
+ */
+export interface IntegerField {
+  integer: number;
+}
+
+export function integer(n: number): IntegerField {
+  if (!Number.isSafeInteger(n)) throw new Error(`value ${n} is not an integer`);
+  return { integer: n };
+}
+
 export interface LinePoint {
   measurement: string;
   tags: Record<string, string>;
-  fields: Record<string, number | string | boolean>;
+  fields: Record<string, number | string | boolean | IntegerField>;
   timeMs: number;
 }
 
-/** A general point: tags sorted (as InfluxDB recommends), float/string/bool fields. */
+function fieldValue(v: number | string | boolean | IntegerField): string {
+  if (typeof v === 'number') return formatFloat(v);
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return `"${escString(v)}"`;
+  return `${v.integer}i`;
+}
+
+/** A general point: tags sorted (as InfluxDB recommends), float/integer/string/bool fields. */
 export function pointLine(p: LinePoint): string {
   const tags = Object.keys(p.tags)
     .sort()
@@ -60,11 +80,7 @@ export function pointLine(p: LinePoint): string {
     .map((k) => `,${escTag(k)}=${escTag(p.tags[k]!)}`)
     .join('');
   const fields = Object.entries(p.fields)
-    .map(([k, v]) => {
-      const val =
-        typeof v === 'number' ? formatFloat(v) : typeof v === 'boolean' ? String(v) : `"${escString(v)}"`;
-      return `${escTag(k)}=${val}`;
-    })
+    .map(([k, v]) => `${escTag(k)}=${fieldValue(v)}`)
     .join(',');
   return `${escMeasurement(p.measurement)}${tags} ${fields} ${Math.round(p.timeMs)}`;
 }
