@@ -12,10 +12,17 @@ import { RecordsSchema } from '../records/schema.ts';
 import { InfluxSchema } from '../store/influx/schema.ts';
 import { DateTimeText, Id, Label, ScopeType } from './primitives.ts';
 import { BaselineSchema } from './schema-baseline.ts';
+import { FactorSchema, FactorYear, ProcessEmissionSchema } from './schema-factors.ts';
 import { BalanceSchema, CemsSchema } from './schema-metering.ts';
 import { PointRuleSchema, RankingGroupSchema, TaskSchema } from './schema-responsibility.ts';
 
 export { DateTimeText, Id, ScopeType } from './primitives.ts';
+export {
+  type FactorConfig,
+  FactorSchema,
+  type ProcessEmissionConfig,
+  ProcessEmissionSchema,
+} from './schema-factors.ts';
 
 const Validity = {
   from: DateTimeText.optional().describe('valid from (inclusive); absent: since ever'),
@@ -34,7 +41,12 @@ export const SiteSchema = z.strictObject({
   gridRegion: z
     .string()
     .default('CN')
-    .describe('grid region that picks regional grid emission factors (northwest, north, east, ..., CN)'),
+    .describe(
+      'grid region that picks regional and provincial grid emission factors: north, northeast, east, central, northwest, south, southwest, a province (hebei, ...) or CN',
+    ),
+  factorYear: FactorYear.optional().describe(
+    "pin: every carrier's dated factors (grid CO2, equal value) use this data year in every period; absent: the one valid for the period, the newest published for a period after it",
+  ),
 });
 
 export const CarrierSchema = z.strictObject({
@@ -56,6 +68,15 @@ export const CarrierSchema = z.strictObject({
     .string()
     .optional()
     .describe('region for the factor lookup; absent: site.gridRegion, falling back to CN'),
+  factorYear: FactorYear.optional().describe(
+    "pin: this carrier's dated factors use this data year in every period; absent: site.factorYear, else the one valid for the period",
+  ),
+  equalValueSeries: z
+    .string()
+    .optional()
+    .describe(
+      "tce factor series of the equal value (等价值) of a secondary carrier (electricity: the year's coal consumption of thermal power supply); a carrier with one turns on the energy.total.equal_value rows; absent: its equal value is its equivalent value (true of primary energy)",
+    ),
 });
 
 export const ProductSchema = z.strictObject({
@@ -179,20 +200,6 @@ export const SignalSchema = z.discriminatedUnion('kind', [
   StateSignal,
   VirtualSignal,
 ]);
-
-export const FactorSchema = z.strictObject({
-  carrier: Id.describe('the carrier the factor converts (a carriers[].id)'),
-  kind: z.enum(['tce', 'co2']).describe('tce: conversion to standard coal; co2: emission factor'),
-  value: z.number().nonnegative().describe('the factor, in `unit`'),
-  unit: z.string().min(1).describe('a ratio unit such as kgce/kWh, kgCO2/kWh, tCO2/MWh, kgce/Nm3'),
-  source: z.string().min(1).describe('where the number comes from: standard, notice, year'),
-  region: z.string().default('CN').describe('grid region the factor applies to'),
-  series: z
-    .string()
-    .default('default')
-    .describe("series name, matched against the carrier's tceSeries or co2Series"),
-  ...Validity,
-});
 
 const Share = z.number().gt(0).lte(1).default(1).describe('fraction of the meter, 0 < share <= 1');
 const MeterAssignment = z.strictObject({
@@ -348,6 +355,12 @@ export const PlantConfigSchema = z.strictObject({
     .describe(
       'site factors: replace the built-in one with the same carrier, kind, series and region, or add',
     ),
+  processEmissions: z
+    .array(ProcessEmissionSchema)
+    .default([])
+    .describe(
+      "process CO2 (工业生产过程排放): a signal's amount × a declared factor, reported as emissions.co2.process and counted in scope 1",
+    ),
   organisation: OrganisationSchema.describe('committee, general branches, branches, areas and teams'),
   targets: z.array(TargetSchema).default([]).describe('KPI targets per scope and period: met/missed rows'),
   ranking: z
@@ -398,7 +411,6 @@ export const PlantConfigSchema = z.strictObject({
 export type PlantConfig = z.infer<typeof PlantConfigSchema>;
 export type PlantConfigInput = z.input<typeof PlantConfigSchema>;
 export type SignalConfig = z.infer<typeof SignalSchema>;
-export type FactorConfig = z.infer<typeof FactorSchema>;
 export type AreaConfig = z.infer<typeof AreaSchema>;
 export type TeamConfig = z.infer<typeof TeamSchema>;
 export type EquipmentConfig = z.infer<typeof EquipmentSchema>;

@@ -78,7 +78,8 @@ describe('a config with a typo in each of six sections and a misspelt id', () =>
     expect(problems).toEqual([
       {
         path: 'site.colour',
-        message: "未知字段 unknown key 'colour' (可用字段 known keys: id, name, timeZone, gridRegion)",
+        message:
+          "未知字段 unknown key 'colour' (可用字段 known keys: id, name, timeZone, gridRegion, factorYear)",
       },
     ]);
   });

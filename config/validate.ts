@@ -4,12 +4,12 @@
  */
 import { isKnownRatioUnit, isKnownUnit, rateTimeUnitMs, unitFactor } from '../transforms/units.ts';
 import { parseExpression } from './expression.ts';
-import { buildLibrary, findOverlaps } from './factors/library.ts';
 import type { Problem } from './problems.ts';
 import type { PlantConfig, ScopeTypeName } from './schema.ts';
 import { ID_KIND, unknownId } from './suggest.ts';
 import { isValidTimeZone, parseConfigTime } from './time.ts';
 import { checkBaselines } from './validate-baseline.ts';
+import { checkFactorLibrary } from './validate-factors.ts';
 import { checkMetering } from './validate-metering.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
 import { checkResponsibility, type TaskPlace } from './validate-responsibility.ts';
@@ -219,67 +219,7 @@ function checkFactors(c: PlantConfig, add: Add): void {
   c.factors.forEach((f, i) => {
     checkRange(f.from, f.to, c.site.timeZone, `factors[${i}]`, add);
   });
-  let lib: ReturnType<typeof buildLibrary>;
-  try {
-    lib = buildLibrary(c);
-  } catch {
-    return; // times already reported above
-  }
-  const firstSite = lib.factors.findIndex((f) => f.origin === 'site');
-  const pathOf = (i: number) =>
-    lib.factors[i]!.origin === 'site'
-      ? `factors[${i - firstSite}]`
-      : `built-in factor library (${lib.factors[i]!.source})`;
-  for (const o of findOverlaps(lib.factors)) {
-    const f = lib.factors[o.index]!;
-    add(
-      pathOf(o.index),
-      `validity overlaps ${pathOf(o.other)}: both are ${f.kind} factors of ${f.carrier} (series ${f.series}, region ${f.region})`,
-    );
-  }
-  c.carriers.forEach((car, i) => {
-    for (const kind of ['tce', 'co2'] as const) {
-      const series =
-        kind === 'tce' ? car.tceSeries : (car.co2Series ?? lib.defaultCo2Series[car.id] ?? 'default');
-      const region = car.region ?? c.site.gridRegion;
-      const found = lib.factors.some(
-        (f) =>
-          f.carrier === car.id &&
-          f.kind === kind &&
-          f.series === series &&
-          (f.region === region || f.region === 'CN'),
-      );
-      if (!found) {
-        add(
-          `carriers[${i}].${kind === 'tce' ? 'tceSeries' : 'co2Series'}`,
-          `no ${kind} factor for '${car.id}' in series '${series}' (region ${region} or CN): add one under factors`,
-        );
-      }
-    }
-  });
-  for (const [i, f] of c.factors.entries()) {
-    const car = c.carriers.find((x) => x.id === f.carrier);
-    if (car === undefined) {
-      add(
-        `factors[${i}].carrier`,
-        unknownId(
-          ID_KIND.carrier,
-          f.carrier,
-          c.carriers.map((x) => x.id),
-        ),
-      );
-      continue;
-    }
-    const used =
-      f.kind === 'tce' ? car.tceSeries : (car.co2Series ?? lib.defaultCo2Series[car.id] ?? 'default');
-    if (f.series !== used) {
-      add(
-        `factors[${i}].series`,
-        `'${f.series}' is not the ${f.kind} series carrier '${car.id}' uses ('${used}'), so this factor would never apply: ` +
-          `set the factor's series or the carrier's ${f.kind === 'tce' ? 'tceSeries' : 'co2Series'}`,
-      );
-    }
-  }
+  checkFactorLibrary(c, add);
 }
 
 function checkVirtualCycles(c: PlantConfig, add: Add): void {

@@ -154,9 +154,13 @@ function sumsRows(
     );
   }
   row('energy.total', sums.tceKg / 1000, 'tce', energyLow);
+  if (plant.reportsEqualValue) row('energy.total.equal_value', sums.tceEqualKg / 1000, 'tce', energyLow);
   const co2 = sums.co2Kg[1] + sums.co2Kg[2] + sums.co2Kg[3];
-  row('emissions.co2', co2 / 1000, 'tCO2', emittingLow);
-  row('emissions.co2.scope1', sums.co2Kg[1] / 1000, 'tCO2', scopeLow(1));
+  const processLow = restsOnLow((s) => plant.processEmissions.some((pe) => pe.signal === s.id));
+  row('emissions.co2', co2 / 1000, 'tCO2', emittingLow || processLow);
+  if (plant.processEmissions.length > 0)
+    row('emissions.co2.process', sums.co2ProcessKg / 1000, 'tCO2', processLow);
+  row('emissions.co2.scope1', sums.co2Kg[1] / 1000, 'tCO2', scopeLow(1) || processLow);
   row('emissions.co2.scope2', sums.co2Kg[2] / 1000, 'tCO2', scopeLow(2));
   if (sums.co2Kg[3] !== 0) row('emissions.co2.scope3', sums.co2Kg[3] / 1000, 'tCO2', scopeLow(3));
   for (const [product, amount] of sums.products) {
@@ -174,7 +178,7 @@ function sumsRows(
     if (output > 0) {
       // an intensity rests on both its parts
       row('intensity.energy', sums.tceKg / output, `kgce/${unit}`, energyLow || outputLow);
-      row('intensity.carbon', co2 / 1000 / output, `tCO2/${unit}`, emittingLow || outputLow);
+      row('intensity.carbon', co2 / 1000 / output, `tCO2/${unit}`, emittingLow || processLow || outputLow);
     }
   }
   return rows;

@@ -2,20 +2,18 @@
  * The plant config compiled for calculation, once: times in epoch ms, lookups by id, scopes with their assignments
  * and names, units, emission scopes and factor series resolved. The engine takes this model, never the raw config.
  */
-import { KpiError } from '../config/errors.ts';
 import type { Term } from '../config/expression.ts';
-import {
-  buildLibrary,
-  type FactorKind,
-  type FactorLibrary,
-  type LibraryFactor,
-} from '../config/factors/library.ts';
+import { buildLibrary, type FactorLibrary } from '../config/factors/library.ts';
 import type { PlantConfig, TargetConfig } from '../config/schema.ts';
 import { ratioUnitFactor } from '../transforms/units.ts';
 import { type Balance, compileBalances } from './balance.ts';
 import { type Baseline, compileBaselines } from './baseline/compile.ts';
 import { type Cems, compileCems } from './cems.ts';
 import { compileEquipment, compileSignals, type Equipment, type Signal } from './plant-signals.ts';
+
+export { DataError, type FactorUse, type ResolvedFactor } from './plant-factors.ts';
+
+import { type FactorLookup, factorLookup } from './plant-factors.ts';
 import { CompileProblems } from './plant-times.ts';
 import { type LabelNames, labelNames, type ScopeKind } from './rows.ts';
 import { compileScorecard } from './scorecard/compile.ts';
@@ -60,6 +58,19 @@ export interface Carrier {
   name?: string;
   /** the unit its KPI rows are reported in */
   unit: string;
+  /** the tce series of its equal value (等价值), when the site declares one */
+  equalValueSeries?: string;
+}
+
+/** Process CO2: a signal's amount × a factor, scope 1 (processEmissions in the config). */
+export interface ProcessEmission {
+  signal: string;
+  name?: string;
+  /** kgCO2 per unit of the signal's amount (its measured unit) */
+  kgCo2PerUnit: number;
+  /** counts at the site (the signal's inSiteTotal) */
+  inSiteTotal: boolean;
+  source: string;
 }
 
 export interface Product {
@@ -70,12 +81,6 @@ export interface Product {
 
 /** A target as configured (it holds no times to parse). */
 export type Target = Readonly<TargetConfig>;
-
-export interface ResolvedFactor {
-  /** kgce or kgCO2 per unit of the carrier */
-  perCarrierUnit: number;
-  factor: LibraryFactor;
-}
 
 export interface Plant {
   timeZone: string;
@@ -109,12 +114,12 @@ export interface Plant {
   library: FactorLibrary;
   /** all instants at which an assignment or factor starts or ends */
   changePointsMs: number[];
-  factor(carrier: string, kind: FactorKind, atMs: number): ResolvedFactor;
-}
-
-/** The config or the data cannot give a KPI (no factor valid at a time, say): exit 5; retrying will not help. */
-export class DataError extends KpiError {
-  override name = 'DataError';
+  /** the factor of a carrier's use (tce, equal value, CO2) at an instant, honouring a pinned year */
+  factor: FactorLookup;
+  /** some carrier declares an equal value: the energy.total.equal_value rows are reported */
+  reportsEqualValue: boolean;
+  /** process CO2 sources, in config order */
+  processEmissions: readonly ProcessEmission[];
 }
 
 const NEG = Number.NEGATIVE_INFINITY;
@@ -202,7 +207,17 @@ export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
     provisionalBelow: config.completeness.provisionalBelow,
     signals,
     virtualTerms,
-    carriers: new Map(config.carriers.map((c) => [c.id, { id: c.id, name: c.name, unit: c.unit }])),
+    carriers: new Map(
+      config.carriers.map((c) => [
+        c.id,
+        {
+          id: c.id,
+          name: c.name,
+          unit: c.unit,
+          ...(c.equalValueSeries === undefined ? {} : { equalValueSeries: c.equalValueSeries }),
+        },
+      ]),
+    ),
     products: new Map(config.products.map((x) => [x.id, { id: x.id, name: x.name, unit: x.unit }])),
     names: labelNames(config),
     equipment: compileEquipment(config),
@@ -220,36 +235,14 @@ export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
     library,
     changePointsMs: [...points].filter(Number.isFinite).sort((a, b) => a - b),
     factor: factorLookup(config, library),
-  };
-}
-
-/** Each carrier's factor series and region resolved once; the lookup picks the factor valid at an instant. */
-function factorLookup(config: PlantConfig, library: FactorLibrary): Plant['factor'] {
-  const resolved = new Map(
-    config.carriers.map((car) => {
-      const region = car.region ?? config.site.gridRegion;
-      const series = {
-        tce: car.tceSeries,
-        co2: car.co2Series ?? library.defaultCo2Series[car.id] ?? 'default',
-      };
-      const of = (kind: FactorKind) =>
-        library.factors.filter((f) => f.carrier === car.id && f.kind === kind && f.series === series[kind]);
-      return [car.id, { unit: car.unit, region, series, factors: { tce: of('tce'), co2: of('co2') } }];
-    }),
-  );
-  return (carrier, kind, atMs) => {
-    const car = resolved.get(carrier);
-    if (car === undefined) throw new DataError(`unknown carrier '${carrier}'`);
-    const valid = car.factors[kind].filter((f) => f.fromMs <= atMs && atMs < f.toMs);
-    const found = valid.find((f) => f.region === car.region) ?? valid.find((f) => f.region === 'CN');
-    if (found === undefined) {
-      throw new DataError(
-        `no ${kind} factor for '${carrier}' (series '${car.series[kind]}', region ${car.region}) valid at ${new Date(atMs).toISOString()}: ` +
-          'add one under factors in the plant config',
-      );
-    }
-    const per = kind === 'tce' ? `kgce/${car.unit}` : `kgCO2/${car.unit}`;
-    return { perCarrierUnit: found.value * ratioUnitFactor(found.unit, per), factor: found };
+    reportsEqualValue: config.carriers.some((c) => c.equalValueSeries !== undefined),
+    processEmissions: config.processEmissions.map((pe) => ({
+      signal: pe.signal,
+      inSiteTotal: config.signals.find((s) => s.id === pe.signal)?.inSiteTotal ?? true,
+      ...(pe.name === undefined ? {} : { name: pe.name }),
+      kgCo2PerUnit: pe.factor * ratioUnitFactor(pe.unit, `kgCO2/${signals.get(pe.signal)!.measuredUnit}`),
+      source: pe.source,
+    })),
   };
 }
 

@@ -73,8 +73,9 @@ function kpiRank(kpi: string): string {
     'oee',
   ];
   const i = order.findIndex((p) => kpi === p || kpi.startsWith(p));
-  // energy.total sorts after the carriers, the specific energy after intensities
-  const rank = kpi === 'energy.total' ? 1 : kpi === 'energy.specific' ? 5 : i < 0 ? 9 : i;
+  // energy.total (and its equal value) sorts after the carriers, the specific energy after intensities
+  const total = kpi === 'energy.total' || kpi === 'energy.total.equal_value';
+  const rank = total ? 1 : kpi === 'energy.specific' ? 5 : i < 0 ? 9 : i;
   return `${rank}|${kpi}`;
 }
 
@@ -163,7 +164,9 @@ function meteringLabel(kpi: string, names?: LabelNames): string | undefined {
 export function kpiLabel(kpi: string, names?: LabelNames): string {
   const fixed: Record<string, string> = {
     'energy.total': '综合能耗 Comprehensive energy',
+    'energy.total.equal_value': '综合能耗(等价值) Comprehensive energy, equal value',
     'emissions.co2': '二氧化碳排放 CO2 emissions',
+    'emissions.co2.process': '工业生产过程排放 CO2 process emissions',
     'emissions.co2.scope1': '直接排放(范围一) CO2 scope 1',
     'emissions.co2.scope2': '间接排放(范围二) CO2 scope 2',
     'emissions.co2.scope3': '其他间接排放(范围三) CO2 scope 3',

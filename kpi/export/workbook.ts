@@ -182,7 +182,12 @@ function dailySheet(wb: ExcelJS.Workbook, f: FileSlice, plant: Plant, names: Rea
 }
 
 function factorsSheet(wb: ExcelJS.Workbook, factors: readonly FactorUsed[], plant: Plant) {
-  const kind = (k: string) => (k === 'tce' ? '折标系数 to tce' : k === 'co2' ? '排放因子 CO2' : k);
+  const kinds: Record<string, string> = {
+    tce: '折标系数 to tce',
+    equal: '折标系数(等价值) to tce, equal value',
+    co2: '排放因子 CO2',
+  };
+  const kind = (k: string) => kinds[k] ?? k;
   addTable(
     wb,
     FACTORS_SHEET,
@@ -196,6 +201,8 @@ function factorsSheet(wb: ExcelJS.Workbook, factors: readonly FactorUsed[], plan
       { header: '单位 Unit' },
       { header: '来源 Source', maxWidth: 60 },
       { header: '有效期 Valid' },
+      { header: '数据年份 Data year' },
+      { header: '说明 Note', maxWidth: 60 },
     ],
     factors.map((x) => [
       x.carrier,
@@ -207,6 +214,8 @@ function factorsSheet(wb: ExcelJS.Workbook, factors: readonly FactorUsed[], plan
       x.unit,
       x.source,
       x.from === null && x.to === null ? '长期 open-ended' : `${x.from ?? '…'} – ${x.to ?? '…'}`,
+      x.year ?? '',
+      x.note ?? '',
     ]),
   );
 }
