@@ -187,6 +187,10 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
   );
   const plant = compilePlant(r.config);
   io.out(demoSummary(r.month, plant));
+  if (r.savings !== null) {
+    const { demoSavingsSummary } = await import('../sim/demo/summary.ts');
+    io.out(`\n${demoSavingsSummary(r.savings, plant)}`);
+  }
   if (r.scorecard !== null) {
     const { demoScorecardSummary } = await import('../sim/demo/scorecard-summary.ts');
     io.out(`\n${demoScorecardSummary(r.scorecard, plant)}`);

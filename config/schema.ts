@@ -14,6 +14,7 @@ import { DateTimeText, Id, Label, ScopeType } from './primitives.ts';
 import { BaselineSchema } from './schema-baseline.ts';
 import { FactorSchema, FactorYear, ProcessEmissionSchema } from './schema-factors.ts';
 import { BalanceSchema, CemsSchema } from './schema-metering.ts';
+import { RecoverySchema } from './schema-recovery.ts';
 import { PointRuleSchema, RankingGroupSchema, TaskSchema } from './schema-responsibility.ts';
 
 export { DateTimeText, Id, ScopeType } from './primitives.ts';
@@ -345,6 +346,12 @@ export const PlantConfigSchema = z.strictObject({
   cems: CemsSchema.optional().describe(
     'CEMS stacks (烟气在线监测): pollutant mass from hourly concentration × flow, exceedance hours at the reference O2',
   ),
+  recovery: z
+    .array(RecoverySchema)
+    .default([])
+    .describe(
+      'waste-heat recovery (余热回收): recovered heat as a flow of its own, never a product; KPIs heat.recovered, heat.recovery_rate, heat.displaced_fuel, emissions.co2.avoided',
+    ),
   useBuiltInFactors: z
     .boolean()
     .default(true)

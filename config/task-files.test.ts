@@ -53,7 +53,7 @@ async function demoWorkbook(file: string, header: string[]): Promise<void> {
   const sheet = book.addWorksheet('任务');
   sheet.addRow(header);
   const due = new Date(Date.UTC(2026, 11, 31));
-  sheet.addRow(['K-1', demoTasks[0]!.title, '任务', '突击队', 'T-BLR', due, 5, 'intensity.energy', '月', 90]);
+  sheet.addRow(['K-1', demoTasks[0]!.title, '任务', '突击队', 'T-BLR', due, 5, 'intensity.energy', '月', 93]);
   sheet.addRow([
     'K-2',
     {

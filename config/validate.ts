@@ -12,6 +12,7 @@ import { checkBaselines } from './validate-baseline.ts';
 import { checkFactorLibrary } from './validate-factors.ts';
 import { checkMetering } from './validate-metering.ts';
 import { checkShares, checkTeamsInBranch } from './validate-org.ts';
+import { checkRecovery } from './validate-recovery.ts';
 import { checkResponsibility, type TaskPlace } from './validate-responsibility.ts';
 import { checkSources } from './validate-sources.ts';
 import { checkTargets } from './validate-targets.ts';
@@ -135,7 +136,15 @@ export function validatePlant(c: PlantConfig, taskPlace?: TaskPlace): Problem[] 
       const s = c.signals[signals.get(m.signal) ?? -1];
       if (s === undefined)
         add(`${at}.products[${j}].signal`, unknownId(ID_KIND.signal, m.signal, signals.keys()));
-      else if (s.product === undefined) add(`${at}.products[${j}].signal`, `'${m.signal}' counts no product`);
+      else if (s.product === undefined) {
+        const r = c.recovery.findIndex((x) => x.signal === m.signal);
+        add(
+          `${at}.products[${j}].signal`,
+          r < 0
+            ? `'${m.signal}' counts no product`
+            : `'${m.signal}' is recovered heat (recovery[${r}]), not a product: hold it with recovery[${r}].scopes`,
+        );
+      }
       checkRange(m.from, m.to, tz, `${at}.products[${j}]`, add);
     });
     o.equipment.forEach((e, j) => {
@@ -170,6 +179,7 @@ export function validatePlant(c: PlantConfig, taskPlace?: TaskPlace): Problem[] 
   problems.push(...checkTargets(c, scopeIds));
   problems.push(...checkResponsibility(c, scopeIds, taskPlace));
   problems.push(...checkBaselines(c, scopeIds));
+  problems.push(...checkRecovery(c, { area: areas, team: teams }));
   return problems;
 }
 

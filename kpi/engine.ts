@@ -12,6 +12,7 @@ import type { PeriodData } from './load.ts';
 import { equipmentResult } from './oee.ts';
 import type { Plant, Scope } from './plant.ts';
 import type { Signal as PlantSignal } from './plant-signals.ts';
+import { recoveryRows } from './recovery.ts';
 import { compareRows, type KpiRow, type PeriodResult, type ScopeKind, type SignalQuality } from './rows.ts';
 import { addSums, type ScopeSums, SegmentFactors, scopeSums } from './sums.ts';
 import { targetRows } from './targets.ts';
@@ -106,6 +107,8 @@ export function computeFromAmounts(
 
   // metering balances and CEMS: site rows of their own (balance.ts, cems.ts); none without the config sections
   rows.push(...balanceRows(plant, amounts, period, low));
+  // recovered heat: the site's and its holders' rows, never in a scope's output (recovery.ts)
+  rows.push(...recoveryRows(plant, amounts, points, period, low));
   if (plant.cems !== undefined)
     rows.push(...cemsRows(plant, plant.cems, data, period, low, cemsOutput(plant, siteSums, low)));
 

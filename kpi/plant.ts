@@ -15,6 +15,7 @@ export { DataError, type FactorUse, type ResolvedFactor } from './plant-factors.
 
 import { type FactorLookup, factorLookup } from './plant-factors.ts';
 import { CompileProblems } from './plant-times.ts';
+import { compileRecoveries, type Recovery, recoveryChangePoints } from './recovery.ts';
 import { type LabelNames, labelNames, type ScopeKind } from './rows.ts';
 import { compileScorecard } from './scorecard/compile.ts';
 import type { ScorecardModel } from './scorecard/model.ts';
@@ -107,6 +108,8 @@ export interface Plant {
   balances: readonly Balance[];
   /** CEMS stacks, when the site has any */
   cems?: Cems;
+  /** waste-heat recoveries: flows of their own, never products (recovery.ts) */
+  recoveries: readonly Recovery[];
   /** ranking groups, point rules, key tasks and pledges */
   scorecard: ScorecardModel;
   /** energy baselines (ISO 50006) and the savings against them */
@@ -201,6 +204,8 @@ export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
     for (const a of [...s.meters, ...s.products, ...s.equipment]) points.add(a.fromMs).add(a.toMs);
   }
   for (const f of library.factors) points.add(f.fromMs).add(f.toMs);
+  const recoveries = compileRecoveries(config, signals);
+  for (const t of recoveryChangePoints(recoveries)) points.add(t);
 
   return {
     timeZone: config.site.timeZone,
@@ -230,6 +235,7 @@ export function compilePlant(config: PlantConfig, file = '<config>'): Plant {
     targets: [...config.targets],
     balances: compileBalances(config),
     ...(config.cems === undefined ? {} : { cems: compileCems(config)! }),
+    recoveries,
     scorecard: compileScorecard(config),
     baselines: compileBaselines(config),
     library,

@@ -63,6 +63,8 @@ function kpiRank(kpi: string): string {
   const e = /^emissions\.(so2|nox|particulate)\.([a-z_]+)$/.exec(kpi);
   if (e && e[2]! in POLLUTANT_MEASURES)
     return `8|${Object.keys(POLLUTANT_LABELS).indexOf(e[1]!)}|${Object.keys(POLLUTANT_MEASURES).indexOf(e[2]!)}`;
+  const h = RECOVERY_ORDER.indexOf(kpi);
+  if (h >= 0) return `6|heat|${h}`;
   const order = [
     'energy.',
     'energy.total',
@@ -78,6 +80,14 @@ function kpiRank(kpi: string): string {
   const rank = total ? 1 : kpi === 'energy.specific' ? 5 : i < 0 ? 9 : i;
   return `${rank}|${kpi}`;
 }
+
+/** a recovery's rows in reading order, after the intensities (kpi/recovery.ts) */
+const RECOVERY_ORDER = [
+  'heat.recovered',
+  'heat.recovery_rate',
+  'heat.displaced_fuel',
+  'emissions.co2.avoided',
+];
 
 /** A total, stable order: scope kind, scope id, period, KPI. */
 export function compareRows(a: Omit<KpiRow, 'value' | 'unit'>, b: Omit<KpiRow, 'value' | 'unit'>): number {
@@ -111,14 +121,23 @@ export function labelNames(config: {
   carriers: readonly { id: string; name?: string | undefined }[];
   products: readonly { id: string; name?: string | undefined }[];
   balances?: readonly { id: string; name?: string | undefined }[];
+  recovery?: readonly { basis: { type: 'supplied' | 'available' } }[];
 }): LabelNames {
   const balances = (config.balances ?? []).map((b) => ({ id: `balance.${b.id}`, name: b.name }));
+  const basis = config.recovery?.[0]?.basis.type;
+  // the recovery rate's label says what it is a share of (one basis per site, validate-recovery.ts)
+  const rate = basis === undefined ? [] : [{ id: 'heat.recovery_rate', name: RECOVERY_BASIS_LABELS[basis] }];
   return new Map(
-    [...config.carriers, ...config.products, ...balances].flatMap((x) =>
+    [...config.carriers, ...config.products, ...balances, ...rate].flatMap((x) =>
       x.name ? [[x.id, x.name] as const] : [],
     ),
   );
 }
+
+const RECOVERY_BASIS_LABELS = {
+  supplied: '占总供热 of the total heat supplied',
+  available: '占可回收余热 of the waste heat available',
+} as const;
 
 /**
  * An extensive KPI is an amount that adds up over scopes and periods (energy in its carrier's unit or tce, CO2 in
@@ -130,8 +149,10 @@ export function isExtensiveKpi(kpi: string): boolean {
   // savings and the adjusted baseline are amounts; cumulative savings are running totals (not added over periods)
   if (['savings.energy', 'savings.tce', 'savings.co2', 'baseline.adjusted'].includes(kpi)) return true;
   // a pollutant's mass per product, a balance's loss rate and its alarm flag are ratios and marks, not amounts
-  if (['.intensity', '.loss_pct', '.alarm'].some((s) => kpi.endsWith(s))) return false;
-  return ['energy.', 'emissions.', 'output.', 'oee.loss.', 'balance.'].some((p) => kpi.startsWith(p));
+  if (['.intensity', '.loss_pct', '.alarm', '.recovery_rate'].some((s) => kpi.endsWith(s))) return false;
+  return ['energy.', 'emissions.', 'output.', 'oee.loss.', 'balance.', 'heat.'].some((p) =>
+    kpi.startsWith(p),
+  );
 }
 
 const POLLUTANT_LABELS: Record<string, string> = {
@@ -192,8 +213,15 @@ export function kpiLabel(kpi: string, names?: LabelNames): string {
     'savings.cumulative.energy': '累计节能量 Cumulative energy savings',
     'savings.cumulative.tce': '累计节能量(标煤) Cumulative savings, tce',
     'savings.cumulative.co2': '累计减排量 Cumulative CO2 avoided',
+    'heat.recovered': '余热回收量 Recovered heat',
+    'heat.displaced_fuel': '余热替代燃料 Fuel displaced by recovered heat',
+    'emissions.co2.avoided': '余热回收减排量 CO2 avoided by recovered heat',
   };
   if (fixed[kpi]) return fixed[kpi];
+  if (kpi === 'heat.recovery_rate') {
+    const basis = names?.get(kpi);
+    return `余热回收率 Heat recovery rate${basis === undefined ? '' : ` (${basis})`}`;
+  }
   const metering = meteringLabel(kpi, names);
   if (metering !== undefined) return metering;
   if (kpi.startsWith('energy.')) return `能耗 Energy: ${names?.get(kpi.slice(7)) ?? kpi.slice(7)}`;

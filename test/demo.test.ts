@@ -142,6 +142,34 @@ describe('plantkpi demo, the whole month', () => {
     });
     expect(r.scorecard).not.toBeNull();
     const plant = compilePlant(r.config);
+    // the month tells a coherent story (issue 13 point 6), in the seed's numbers
+    const kpi = (name: string, type = 'site', id = 'MG-SITE') =>
+      r.month.kpis.find((k) => k.kpi === name && k.scope_type === type && k.scope_id === id)?.value;
+    // waste-heat steam is a flow of its own: 2,974 t × 2.5 GJ/t, 14.5 % of the steam heat supplied
+    expect(kpi('heat.recovered')).toBeCloseTo(7434.7, 0);
+    expect(kpi('heat.recovery_rate')).toBeCloseTo(14.5, 0);
+    expect(kpi('heat.displaced_fuel')).toBeCloseTo(281.9, 0);
+    expect(kpi('emissions.co2.avoided')).toBeCloseTo(501.9, 0);
+    expect(kpi('heat.recovered', 'area', 'A-BLR')).toBe(kpi('heat.recovered'));
+    // so the boiler's intensity counts its own steam: 78 Nm3/t (94.7 kgce/t) before the team, 76 after
+    expect(kpi('output.steam')).toBeCloseTo(17_476.8, 0);
+    expect(kpi('intensity.energy', 'area', 'A-BLR')).toBeCloseTo(93.92, 1);
+    expect(kpi('intensity.energy', 'team', 'T-BLR')).toBeCloseTo(92.29, 1);
+    // the magnesium balance holds: 3,290 t cast of 3,186 t primary and 175 t bought
+    expect(kpi('output.ingot')).toBeCloseTo(3290.1, 0);
+    expect(kpi('output.mg')).toBeCloseTo(3186.1, 0);
+    expect(kpi('output.ingot')!).toBeLessThanOrEqual(kpi('output.mg')! + 175);
+    // the main incomer's loss, the stack within its limits
+    expect(kpi('balance.EB-MAIN.loss_pct')).toBeCloseTo(0.6, 1);
+    expect(kpi('balance.EB-MAIN.alarm')).toBe(0);
+    for (const p of ['so2', 'nox', 'particulate']) expect(kpi(`emissions.${p}.exceedance_hours`)).toBe(0);
+    expect(kpi('emissions.nox.mass')).toBeCloseTo(1433, -1);
+    // the team's savings against its baseline of the days before it started
+    const saved = (name: string) =>
+      r.savings?.rows.find((x) => x.kpi === name && x.scope_id === 'T-BLR')?.value;
+    expect(saved('savings.energy')).toBeCloseTo(25_057, -2);
+    expect(saved('savings.tce')).toBeCloseTo(30.43, 0);
+    expect(r.savings?.baselines[0]?.pass).toBe(true);
     const store = await EmbeddedStore.open(path.join(data, 'store'));
     const records = await openRecords({ dir: path.join(data, 'store', 'records') });
     try {

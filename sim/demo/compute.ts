@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { PlantConfig } from '../../config/schema.ts';
+import { computeSavings, type SavingsResult, savingsSources } from '../../kpi/baseline/stage.ts';
 import { exportMonth } from '../../kpi/export/month.ts';
 import { configHash } from '../../kpi/jobs/plan.ts';
 import { enqueueCompute } from '../../kpi/jobs/queue.ts';
@@ -106,6 +107,8 @@ export interface DemoKpis {
   days: PeriodResult[];
   /** the month's scorecard as `plantkpi scorecard` shows it (null: a part of a month, or no loop declared) */
   scorecard: Scorecard | null;
+  /** the month's savings against the baselines, as `plantkpi savings` shows them (null: a part of a month, or none) */
+  savings: SavingsResult | null;
   /** readings in the store between `fromMs` and `toMs` */
   stored: number;
 }
@@ -134,5 +137,10 @@ export async function summarise(
       await held.close();
     }
   }
-  return { month, days, stored, scorecard };
+  // a baseline is fitted on whole days or months: the savings are the whole month's, like the scorecard
+  const savings =
+    period.kind === 'month' && plant.baselines.length > 0
+      ? await computeSavings(savingsSources(store, plant), plant, period)
+      : null;
+  return { month, days, stored, scorecard, savings };
 }

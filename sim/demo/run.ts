@@ -10,6 +10,7 @@ import path from 'node:path';
 import { loadPlantConfig } from '../../config/load.ts';
 import type { PlantConfig } from '../../config/schema.ts';
 import { startCollector } from '../../ingest/collector.ts';
+import type { SavingsResult } from '../../kpi/baseline/stage.ts';
 import { compilePlant } from '../../kpi/plant.ts';
 import type { PeriodResult } from '../../kpi/rows.ts';
 import type { Scorecard } from '../../kpi/scorecard/build.ts';
@@ -51,6 +52,8 @@ export interface DemoResult {
   days: PeriodResult[];
   /** the month's scorecard (null for part of a month, or a site without a responsibility loop) */
   scorecard: Scorecard | null;
+  /** the month's savings against the configured baselines (null for part of a month, or without baselines) */
+  savings: SavingsResult | null;
   published: Published;
   stored: number;
   /** malformed payloads the collector dead-lettered */

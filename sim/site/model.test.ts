@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SiteSim } from './model.ts';
+import { BOILER, SiteSim } from './model.ts';
 
 const START = Date.parse('2026-09-30T16:00:00Z');
 const run = (seed: number, steps: number, faults = {}) => {
@@ -50,5 +50,67 @@ describe('simulated site', () => {
       'opcua',
       'substation',
     ]);
+  });
+});
+
+describe('the simulated site is physically plausible over the demo month (issue 13 point 6)', () => {
+  const month = run(2026, 31 * 48, { rollover: false });
+  const series = (signal: string) => month.out.filter((r) => r.signal === signal).map((r) => r.value);
+  const delta = (signal: string) => {
+    const v = series(signal);
+    return v[v.length - 1]! - v[0]!;
+  };
+
+  it('the magnesium balance holds: cast ≤ primary + bought, electrolysis at 13-15 MWh/t', () => {
+    const primary = delta('P-MG');
+    const bought = delta('P-MGB');
+    const cast = delta('PK-1.produced');
+    expect(cast).toBeLessThanOrEqual(primary + bought);
+    // and at every instant, not only at the month's end
+    const p = series('P-MG');
+    const b = series('P-MGB');
+    const c = series('PK-1.produced');
+    expect(c.every((x, i) => x - c[0]! <= p[i]! - p[0]! + b[i]! - b[0]! + 1e-9)).toBe(true);
+    // the caster runs on the site's own metal, topped up: most of what it casts is primary
+    expect(cast).toBeGreaterThan(0.9 * primary);
+    expect(bought).toBeLessThan(0.1 * (primary + bought));
+    expect(delta('E-ELY') / primary / 1000).toBeGreaterThan(13);
+    expect(delta('E-ELY') / primary / 1000).toBeLessThan(15);
+  });
+
+  it('the stack: 10-12 Nm3 of dry flue gas per Nm3 of gas at about 3.5 % O2; gas-boiler concentrations', () => {
+    const gas = series('G-BLR');
+    const flue = series('FLUE');
+    const ratios = flue.slice(1).map((f, i) => f / ((gas[i + 1]! - gas[i]!) / 0.5));
+    expect(Math.min(...ratios)).toBeGreaterThan(10);
+    expect(Math.max(...ratios)).toBeLessThan(12);
+    const o2 = series('O2');
+    expect(Math.min(...o2)).toBeGreaterThan(3);
+    expect(Math.max(...o2)).toBeLessThan(4);
+    // well under GB 13271-2014's gas-boiler limits (SO2 50, NOx 200, particulate 20 mg/m3)
+    expect(Math.max(...series('SO2'))).toBeLessThan(10);
+    expect(Math.max(...series('NOX'))).toBeLessThan(150);
+    expect(Math.max(...series('DUST'))).toBeLessThan(5);
+  });
+
+  it('the main incomer meters the lines plus 0.1-2 % losses', () => {
+    const lines = ['E-ELY', 'E-CA', 'E-AUX', 'E-CAST'].reduce((a, s) => a + delta(s), 0);
+    const w = series('W-CMP');
+    const cmp = w.slice(1).reduce((a, x, i) => a + ((x + w[i]!) / 2) * 0.5, 0);
+    const lossPct = ((delta('E-MAIN') - lines - cmp) / delta('E-MAIN')) * 100;
+    expect(lossPct).toBeGreaterThan(0.1);
+    expect(lossPct).toBeLessThan(2);
+  });
+
+  it("the boiler: 78 Nm3/t (94.7 kgce/t) before the team's retuning, 76 Nm3/t after", () => {
+    const times = month.out.filter((r) => r.signal === 'G-BLR').map((r) => r.timeMs);
+    const at = times.indexOf(BOILER.tunedFromMs);
+    const gas = series('G-BLR');
+    const steam = series('P-STM');
+    const before = (gas[at]! - gas[0]!) / (steam[at]! - steam[0]!);
+    const after = (gas[gas.length - 1]! - gas[at]!) / (steam[steam.length - 1]! - steam[at]!);
+    expect(before).toBeCloseTo(78, 0);
+    expect(after).toBeCloseTo(76, 0);
+    expect(before * 1.2143).toBeCloseTo(94.7, 0);
   });
 });
