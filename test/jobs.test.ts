@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relClose } from '../cli/expected.ts';
 import { parsePlantConfig } from '../config/load.ts';
+import { SCORECARD_SHEETS } from '../kpi/export/scorecard-sheets.ts';
 import {
   DAILY_SHEET,
   FACTORS_SHEET,
@@ -163,8 +164,10 @@ describe('scheduled KPI jobs', () => {
     // the workbook read back: its sheets, headers and values
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(exportDir, '2026-10', 'plantkpi-SITE-2026-10.xlsx'));
+    // the reference plant declares its responsibility loop: the month's settled scorecard follows the summary
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       SUMMARY_SHEET,
+      ...SCORECARD_SHEETS,
       DAILY_SHEET,
       FACTORS_SHEET,
       ...SCOPE_SHEETS.map((s) => s.name),
