@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT, InputError, KpiError, PlantkpiError, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { importCsvFile } from '../ingest/csv/import.ts';
+import { withSavings } from '../kpi/baseline/period.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { scopeNames } from '../kpi/present.ts';
 import { labelNames, type PeriodResult } from '../kpi/rows.ts';
@@ -60,6 +61,8 @@ export interface KpiRun {
   names: Names;
   /** where the readings were read, for messages */
   store: string;
+  /** baselines left out of the period's savings, and why */
+  notes: string[];
 }
 
 export async function cmdKpi(o: Parsed): Promise<KpiRun> {
@@ -76,8 +79,9 @@ export async function cmdKpi(o: Parsed): Promise<KpiRun> {
       scopes: scopeNames(plant),
       signals: new Map(config.signals.flatMap((s) => (s.name ? [[s.id, s.name] as const] : []))),
     };
-    const results = [await runPeriod(store, plant, p)];
-    return { results, names, store: storeDescription(config, store, dataDir) };
+    // the period's KPIs with its savings among them, as the jobs compute them (kpi/baseline/period.ts)
+    const { result, notes } = await withSavings(store, plant, await runPeriod(store, plant, p), p);
+    return { results: [result], names, store: storeDescription(config, store, dataDir), notes };
   } catch (err) {
     // ours carry their exit code (a data error 5, a store busy or out of reach 6); anything unforeseen while
     // computing is a failed computation (5)
@@ -96,8 +100,9 @@ export async function cmdKpiPrint(o: Parsed, io: Io): Promise<number> {
   const format = (o.values.format ?? 'table') as OutputFormat;
   if (!['table', 'json', 'csv'].includes(format))
     throw new UsageError(`--format 只能是 takes table, json 或 or csv (got '${format}')`);
-  const { results, names, store } = await cmdKpi(o);
+  const { results, names, store, notes } = await cmdKpi(o);
   io.out(formatResults(results, format, names));
+  for (const n of notes) io.err(`注意 note: ${n}\n`);
   const empty = results.filter(hasNoReadings);
   for (const r of empty) io.err(noReadingsWarning(r.period, store));
   return empty.length > 0 ? EXIT.noReadings : EXIT.ok;

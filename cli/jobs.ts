@@ -6,6 +6,7 @@ import { CliError, EXIT, PlantkpiError, RefusedError, UsageError } from '../conf
 import { loadPlantConfig } from '../config/load.ts';
 import type { PlantConfig } from '../config/schema.ts';
 import { jsonLog, type Log } from '../ingest/context.ts';
+import { withSavings } from '../kpi/baseline/period.ts';
 import { exportMonth } from '../kpi/export/month.ts';
 import { JOB_KINDS, type JobKind, jobId, periodsBetween } from '../kpi/jobs/plan.ts';
 import { type ComputeData, kpiQueue } from '../kpi/jobs/queue.ts';
@@ -244,7 +245,9 @@ export async function cmdExport(o: Parsed, io: Io): Promise<number> {
   const scored = hasScorecard(plant) ? await scorecardParts(config, data) : undefined;
   const store = await openStore(config, dataDir);
   try {
-    const result = await runPeriod(store, plant, p);
+    // the month's KPIs with its savings among them, as the monthly job computes them
+    const { result, notes } = await withSavings(store, plant, await runPeriod(store, plant, p), p);
+    for (const n of notes) io.err(`注意 note: ${n}\n`);
     const dir = o.values.out ?? config.jobs.exportDir;
     const days = await runDays(store, plant, p);
     const scorecard = scored

@@ -63,6 +63,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     notes: [
       '期间中存储里没有任何读数时：照常输出，stderr 有警告，退出码 8',
       'A period without a single reading in the store: the rows as usual, a warning on stderr, exit 8',
+      '配置了能耗基准时，日含日基准的节能量，月（季、年）含全部基准的节能量与累计节能量；无法拟合的基准在 stderr 说明',
+      'A plant with baselines: a day carries its day baselines’ savings, a month (quarter, year) every baseline’s with the cumulative savings; a baseline that cannot be fitted is said on stderr',
     ],
     options: {
       config,
@@ -217,6 +219,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'A month without a single reading in the store: exported as usual, a warning on stderr, exit 8',
       '配置了责任体系（评比、积分、任务）时，工作簿附排名、积分、任务等表，并另存记分卡 CSV（只读记录，不结算）',
       'A plant with a responsibility loop (ranking, points, tasks): its workbooks get the scorecard sheets and a scorecard CSV (records read, not settled)',
+      '配置了能耗基准时，范围表与 CSV 含该月节能量（savings.*）与基准拟合（baseline.*），同月度作业',
+      'A plant with baselines: the scope sheets and the CSV carry the month’s savings (savings.*) and the fit (baseline.*), as the monthly job writes them',
     ],
     options: {
       config,

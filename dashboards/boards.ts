@@ -14,10 +14,12 @@ import {
   type BoardDef,
   type BoardSite,
   DAY_FILTER,
+  daily,
   MONTH_FILTER,
   type PanelDef,
   type QueryDef,
 } from './defs.ts';
+import { balancePanels, cemsPanels, savingsPanels } from './metering-panels.ts';
 import { scorecardBoard } from './scorecard-board.ts';
 
 export type { BoardDef, BoardSite, PanelDef, QueryDef } from './defs.ts';
@@ -37,24 +39,25 @@ export function boardSite(config: PlantConfig): BoardSite {
       }),
     ),
     scorecard: hasScorecard({ scorecard: compileScorecard(config) }),
+    teamSavings: config.baselines.some((b) => b.scope.type === 'team'),
+    balances: config.balances.map((b) => ({
+      id: b.id,
+      name: b.name,
+      unit: config.carriers.find((c) => c.id === b.carrier)?.unit ?? '',
+      lossAlarmPct: b.lossAlarmPct,
+    })),
+    cems: config.cems === undefined ? undefined : cemsOf(config.cems),
   };
 }
 
-const PROVISIONAL = `"provisional" = true`;
-
-/** A daily series and its provisional points (the same query on the provisional rows only). */
-function daily(select: string, where: string, groupBy: string, tz: string, unit: string, alias?: string) {
-  const group = `GROUP BY time(1d)${groupBy ? `, ${groupBy}` : ''} fill(none)${tz}`;
-  const a = alias ? { alias } : {};
-  return [
-    { query: `${select} FROM "kpi" WHERE ${where} AND ${DAY_FILTER} ${group}`, unit, ...a },
-    {
-      query: `${select} FROM "kpi" WHERE ${where} AND ${PROVISIONAL} AND ${DAY_FILTER} ${group}`,
-      unit,
-      provisional: true,
-      alias: `暂定 provisional${alias ? ` ${alias}` : ''}`,
-    },
-  ];
+/** The pollutants the stacks measure, and those with a limit (exceedance hours), in the order SO2, NOx, particulate. */
+function cemsOf(cems: NonNullable<PlantConfig['cems']>): NonNullable<BoardSite['cems']> {
+  const all = ['so2', 'nox', 'particulate'] as const;
+  const has = (p: (typeof all)[number], limited: boolean) =>
+    cems.stacks.some(
+      (st) => st.pollutants[p] !== undefined && (!limited || st.pollutants[p].limitMgM3 !== undefined),
+    );
+  return { pollutants: all.filter((p) => has(p, false)), limited: all.filter((p) => has(p, true)) };
 }
 
 /** The last closed month of a KPI per scope: value, unit, provisional flag and month label as table columns. */
@@ -117,6 +120,7 @@ export function boards(site: BoardSite): BoardDef[] {
           ],
           rankBy: 'tce',
         },
+        ...balancePanels(site),
       ],
     },
     {
@@ -156,6 +160,7 @@ export function boards(site: BoardSite): BoardDef[] {
           period: 'month',
           queries: [targetTable(`"kpi" =~ /^intensity\\./`)],
         },
+        ...cemsPanels(site),
       ],
     },
     {
@@ -350,6 +355,7 @@ export function boards(site: BoardSite): BoardDef[] {
           period: 'month',
           queries: [targetTable(`"scope_type" = 'team'`)],
         },
+        ...savingsPanels(site),
       ],
     },
     {

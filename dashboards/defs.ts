@@ -3,6 +3,8 @@
  * writer (grafana.ts): the site as the boards see it, boards, panels, queries, their default ranges and filters.
  */
 
+import type { PollutantName } from '../config/schema-metering.ts';
+
 /** What the boards need to know of a site (boardSite reads it from the plant config). */
 export interface BoardSite {
   /** IANA zone: days are grouped on its midnights (InfluxQL tz()) and the boards' clock and date math use it */
@@ -15,6 +17,21 @@ export interface BoardSite {
   producedUnit: string | undefined;
   /** the plant declares a responsibility loop (ranking, points or tasks): the 责任区评比 Scorecard board */
   scorecard: boolean;
+  /** a baseline of a team (baselines:): the savings panels on the teams board */
+  teamSavings: boolean;
+  /** metering balances (balances:): loss rate and unmetered panels on the energy board */
+  balances: readonly BoardBalance[];
+  /** CEMS stacks (cems:): pollutant panels on the carbon board; exceedance hours of the pollutants with a limit */
+  cems: { pollutants: readonly PollutantName[]; limited: readonly PollutantName[] } | undefined;
+}
+
+export interface BoardBalance {
+  id: string;
+  name?: string | undefined;
+  /** the balanced carrier's unit (the unmetered remainder's) */
+  unit: string;
+  /** the loss rate (%) above which the balance's row is marked (red on the boards) */
+  lossAlarmPct?: number | undefined;
 }
 
 export interface QueryDef {
@@ -35,6 +52,8 @@ export interface QueryDef {
   provisional?: boolean;
   /** Grafana's series alias ($tag_kpi) */
   alias?: string;
+  /** its series red above this value (a threshold line and area): a balance's loss alarm */
+  alarmAbove?: number;
 }
 
 export interface PanelDef {
@@ -74,3 +93,33 @@ export const MONTH_RANGE = 'now-12M/M';
 export const DAY_FILTER = `"period_kind" = 'day' AND $timeFilter`;
 /** InfluxQL: the monthly points on the panel's range */
 export const MONTH_FILTER = `"period_kind" = 'month' AND $timeFilter`;
+
+export const PROVISIONAL = `"provisional" = true`;
+
+/** A daily series of `kpi` and its provisional points (the same query on the provisional rows only). */
+export function daily(
+  select: string,
+  where: string,
+  groupBy: string,
+  tz: string,
+  unit: string,
+  alias?: string,
+  alarmAbove?: number,
+): QueryDef[] {
+  const group = `GROUP BY time(1d)${groupBy ? `, ${groupBy}` : ''} fill(none)${tz}`;
+  const a = alias ? { alias } : {};
+  return [
+    {
+      query: `${select} FROM "kpi" WHERE ${where} AND ${DAY_FILTER} ${group}`,
+      unit,
+      ...a,
+      ...(alarmAbove === undefined ? {} : { alarmAbove }),
+    },
+    {
+      query: `${select} FROM "kpi" WHERE ${where} AND ${PROVISIONAL} AND ${DAY_FILTER} ${group}`,
+      unit,
+      provisional: true,
+      alias: `暂定 provisional${alias ? ` ${alias}` : ''}`,
+    },
+  ];
+}

@@ -41,6 +41,7 @@ function overrides(p: PanelDef): Override[] {
   const out: Override[] = [];
   const first = p.queries[0]!;
   p.queries.forEach((q, i) => {
+    if (q.alarmAbove !== undefined) out.push(alarmOverride(refId(i), q.alarmAbove));
     if (q.provisional) {
       out.push({
         matcher: { id: 'byFrameRefID', options: refId(i) },
@@ -91,6 +92,28 @@ function overrides(p: PanelDef): Override[] {
 }
 
 const STATUS_COLUMN = '状态 status';
+
+/** A series red above `limit` (a balance's loss alarm): a threshold line and area, the line coloured by it. */
+function alarmOverride(ref: string, limit: number): Override {
+  return {
+    matcher: { id: 'byFrameRefID', options: ref },
+    properties: [
+      {
+        id: 'thresholds',
+        value: {
+          mode: 'absolute',
+          steps: [
+            { color: 'green', value: null },
+            { color: 'red', value: limit },
+          ],
+        },
+      },
+      { id: 'color', value: { mode: 'thresholds' } },
+      { id: 'custom.gradientMode', value: 'scheme' },
+      { id: 'custom.thresholdsStyle', value: { mode: 'line+area' } },
+    ],
+  };
+}
 
 /** A column's values shown as words, in colour (the cell's text) where a colour is given. */
 function labelOverride(column: string, labels: Record<string, { text: string; color?: string }>): Override {

@@ -5,15 +5,26 @@
  * 12,174.27 t at 74 Nm3/t: 22,000 and 48,697.08 Nm3 saved, 70,697.08 Nm3 since the team's first whole month. The
  * heating area's gas was 2,000 + 150·HDD18 a month in 2025; 2026's three months save 3,600, 0 and 4,450 Nm3.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPlantConfig } from '../config/load.ts';
+import { loadPlantConfig, parsePlantConfig } from '../config/load.ts';
+import { dueBaselines } from '../kpi/baseline/period.ts';
 import { computeSavings, type SavingsResult, savingsSources } from '../kpi/baseline/stage.ts';
+import { SCOPE_SHEETS } from '../kpi/export/workbook.ts';
+import { openRuntime } from '../kpi/jobs/runtime.ts';
+import { requestCompute, startWorker } from '../kpi/jobs/worker.ts';
 import { compilePlant, DataError } from '../kpi/plant.ts';
+import type { PeriodResult } from '../kpi/rows.ts';
 import { runPeriod } from '../kpi/run.ts';
+import { FileKpiSink } from '../kpi/sink.ts';
 import { openStore } from '../store/open.ts';
 import type { Reading, SeriesStore } from '../store/port.ts';
+import { parsePeriod } from '../transforms/periods.ts';
 import { cli, ROOT, tempDir } from './helpers.ts';
+import { waitFor } from './services/ports.ts';
+import { startRedis } from './services/redis.ts';
 
 const CONFIG = path.join(ROOT, 'kpi', 'baseline', 'testdata', 'boiler.yaml');
 const { config } = loadPlantConfig(CONFIG);
@@ -174,4 +185,116 @@ describe('savings against a baseline year', () => {
     expect(table.out).toContain('48,697');
     expect(table.out).toContain('符合 within ASHRAE Guideline 14');
   });
+});
+
+/**
+ * Savings where people read them (kpi/baseline/period.ts): the month's export carries the team's savings on its
+ * team sheet and in its CSV, and the monthly job writes them to the KPI sink with the month's other rows.
+ */
+describe('savings as rows of the month', () => {
+  const mar = (r: Pick<PeriodResult, 'kpis'>, kpi: string) =>
+    r.kpis.find((k) => k.scope_type === 'team' && k.scope_id === 'T-BLR' && k.kpi === kpi);
+
+  it('a day carries only day baselines, a month every baseline; an hour and a range none', () => {
+    const tz = plant.timeZone;
+    expect(dueBaselines(plant, parsePeriod('2026-03', tz)).map((b) => b.id)).toEqual(['BL-BLR', 'BL-HTG']);
+    expect(dueBaselines(plant, parsePeriod('2026', tz))).toHaveLength(2);
+    expect(dueBaselines(plant, parsePeriod('2026-03-05', tz))).toEqual([]);
+    expect(dueBaselines(plant, parsePeriod('2026-03-05T08', tz))).toEqual([]);
+    expect(dueBaselines(plant, parsePeriod('2026-03-01..2026-03-09', tz))).toEqual([]);
+    const daily = { baselines: plant.baselines.map((b) => ({ ...b, granularity: 'day' as const })) };
+    expect(dueBaselines(daily, parsePeriod('2026-03-05', tz))).toHaveLength(2);
+  });
+
+  it("`plantkpi export`: the team's savings on the team sheet and in the CSV, as `plantkpi kpi` gives them", async () => {
+    const out = path.join(tmp.dir, 'exports');
+    const r = await cli('export', '--config', CONFIG, '--period', '2026-03', '--data', tmp.dir, '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const base = path.join(out, '2026-03', 'plantkpi-SITE-2026-03');
+    const csv = readFileSync(`${base}.csv`, 'utf8')
+      .split('\r\n')
+      .map((l) => l.split(','));
+    const row = (kpi: string) => csv.find((c) => c[1] === kpi && c[5] === 'T-BLR');
+    expect(row('savings.energy')!.slice(7, 10)).toEqual(['2026-03', '48697', 'Nm3']);
+    expect(row('savings.cumulative.energy')![8]).toBe('70697');
+    expect(row('baseline.pass')![8]).toBe('1');
+    expect(csv.find((c) => c[1] === 'savings.energy' && c[5] === 'A-HTG')![8]).toBe('4450');
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(`${base}.xlsx`);
+    const teams = SCOPE_SHEETS.find((s) => s.kinds.includes('team'))!.name;
+    const cells: unknown[][] = [];
+    wb.getWorksheet(teams)!.eachRow((r) => {
+      cells.push((r.values as unknown[]).slice(1));
+    });
+    const saved = cells.find((c) => c[1] === 'T-BLR' && c[3] === 'savings.energy')!;
+    expect(saved[4]).toBe('节能量 Energy savings');
+    expect(saved[5]).toBeCloseTo(48_697.08, 0);
+    expect(cells.some((c) => c[1] === 'T-BLR' && c[3] === 'savings.cumulative.tce')).toBe(true);
+
+    const kpi = await cli(
+      'kpi',
+      '--config',
+      CONFIG,
+      '--period',
+      '2026-03',
+      '--data',
+      tmp.dir,
+      '--format',
+      'json',
+    );
+    expect(kpi.code).toBe(0);
+    const printed = JSON.parse(kpi.out) as Pick<PeriodResult, 'kpis'>;
+    expect(mar(printed, 'savings.energy')!.value).toBeCloseTo(48_697.08, 4);
+  });
+
+  it('the monthly job writes the month with its savings rows to the KPI sink; a day with month baselines has none', async () => {
+    const redis = await startRedis();
+    const data = path.join(tmp.dir, 'jobs');
+    const cfg = parsePlantConfig(
+      `${readFileSync(CONFIG, 'utf8')}
+records: { dir: "${path.join(tmp.dir, 'records')}" }
+jobs:
+  redis: { url: "${redis.url}" }
+  prefix: savings
+  hourlyCron: "0 0 1 1 *"
+  dailyCron: "0 0 1 1 *"
+  monthlyCron: "0 0 1 1 *"
+  exportDir: "${path.join(tmp.dir, 'job-exports')}"
+`,
+      CONFIG,
+    );
+    const writer = await openStore(cfg, data);
+    await writer.write(readings());
+    await writer.close();
+    const rt = await openRuntime(cfg, data);
+    const { worker, queue } = startWorker(rt, () => {});
+    try {
+      for (const [kind, period] of [
+        ['month', '2026-03'],
+        ['day', '2026-03-05'],
+      ] as const)
+        await requestCompute(rt, queue, { kind, period, configHash: rt.configHash, reason: 'backfill' });
+      const sink = new FileKpiSink(data);
+      await waitFor(
+        'the month and the day written',
+        async () => sink.read('month', '2026-03') !== null && sink.read('day', '2026-03-05') !== null,
+        60_000,
+      );
+      const month = sink.read('month', '2026-03')!;
+      expect(mar(month, 'savings.energy')!.value).toBeCloseTo(48_697.08, 4);
+      expect(mar(month, 'savings.cumulative.energy')!.value).toBeCloseTo(70_697.08, 4);
+      expect(mar(month, 'baseline.pass')).toMatchObject({ value: 1, unit: 'flag' });
+      // the month's own rows are there too, and the savings sit among them in the rows' order
+      expect(mar(month, 'energy.natural_gas')).toBeDefined();
+      const day = sink.read('day', '2026-03-05')!;
+      expect(day.kpis.filter((k) => /^(savings|baseline)\./.test(k.kpi))).toEqual([]);
+    } finally {
+      await worker.close();
+      await queue.close();
+      await rt.close();
+      await redis.destroy();
+    }
+  }, 120_000);
 });

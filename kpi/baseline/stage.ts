@@ -90,16 +90,24 @@ function wholeUnits(startMs: number, endMs: number, g: 'day' | 'month', tz: stri
   return splitPeriod(range(startMs, endMs, tz), g).filter((p) => p.kind !== 'range');
 }
 
+export interface SavingsOptions {
+  /** the baselines to compute (default: every baseline of the plant) */
+  baselines?: readonly Baseline[];
+  /** also the cumulative savings since each scope's savings start (default true) */
+  cumulative?: boolean;
+}
+
 export async function computeSavings(
   src: SavingsSources,
   plant: Plant,
   periodSpec: string | Period,
+  o: SavingsOptions = {},
 ): Promise<SavingsResult> {
   const period = typeof periodSpec === 'string' ? parsePeriod(periodSpec, plant.timeZone) : periodSpec;
   const rows: KpiRow[] = [];
   const baselines: BaselineReport[] = [];
-  for (const b of plant.baselines) {
-    const r = await baselineSavings(src, plant, b, period);
+  for (const b of o.baselines ?? plant.baselines) {
+    const r = await baselineSavings(src, plant, b, period, o.cumulative ?? true);
     rows.push(...r.rows);
     baselines.push(r.report);
   }
@@ -167,6 +175,7 @@ async function baselineSavings(
   plant: Plant,
   b: Baseline,
   period: Period,
+  withCumulative: boolean,
 ): Promise<{ rows: KpiRow[]; report: BaselineReport }> {
   const notes: string[] = [];
   const { fitted, provisional } = await fitBaseline(src, plant, b, notes);
@@ -213,12 +222,15 @@ async function baselineSavings(
   // a period with a day or month left out is provisional: its savings cover less than the period
   const now = parts.length === 0 ? undefined : { ...sum, provisional: sum.provisional || gaps };
 
-  const cumulativeUnits = wholeUnits(
-    Math.max(b.savingsFromMs, b.activeFromMs),
-    Math.min(period.endMs, b.activeToMs),
-    b.granularity,
-    tz,
-  ).filter((u) => u.startMs >= b.savingsFromMs);
+  // a day job leaves the running total to its month: summing every day since the start each day costs a run per day
+  const cumulativeUnits = withCumulative
+    ? wholeUnits(
+        Math.max(b.savingsFromMs, b.activeFromMs),
+        Math.min(period.endMs, b.activeToMs),
+        b.granularity,
+        tz,
+      ).filter((u) => u.startMs >= b.savingsFromMs)
+    : [];
   let cumulative: Saved | undefined;
   if (cumulativeUnits.length > 0) {
     const all: Saved[] = [];
@@ -231,7 +243,8 @@ async function baselineSavings(
     }
     const total = addSaved(all);
     cumulative = { ...total, provisional: total.provisional || cumGaps };
-  } else notes.push(`no whole ${b.granularity} since the savings start yet: no cumulative savings`);
+  } else if (withCumulative)
+    notes.push(`no whole ${b.granularity} since the savings start yet: no cumulative savings`);
 
   const check = ashraePass(fitted.stats, b.granularity);
   if (!check.pass) {

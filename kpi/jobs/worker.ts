@@ -14,6 +14,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { isRetryable } from '../../config/errors.ts';
 import { pointLine } from '../../store/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
+import { withSavings } from '../baseline/period.ts';
 import { exportMonth } from '../export/month.ts';
 import { runDays, runPeriod } from '../run.ts';
 import type { Scorecard } from '../scorecard/build.ts';
@@ -36,6 +37,8 @@ export interface ComputeSummary {
   rows: number;
   provisional: number;
   exported?: string;
+  /** a period with baselines due (kpi/baseline/period.ts): savings rows written, baselines left out and why */
+  savings?: { rows: number; notes: string[] };
   /** a month of a plant with a responsibility loop: ledger entries, tasks closed by KPI, closures disputed */
   scorecard?: { points: number; closed: string[]; disputed: string[] };
 }
@@ -134,7 +137,9 @@ export async function processJob(
     );
   }
   await job.updateProgress(5);
-  const result = await runPeriod(rt.store, rt.plant, period);
+  // the period's KPIs with the savings against its baselines among them (the same rows `plantkpi kpi` and export give)
+  const computed = await runPeriod(rt.store, rt.plant, period);
+  const { result, notes } = await withSavings(rt.store, rt.plant, computed, period);
   await job.updateProgress(70);
   await rt.sink.write(result, data.kind);
   const summary: ComputeSummary = {
@@ -143,6 +148,8 @@ export async function processJob(
     rows: result.kpis.length,
     provisional: result.kpis.filter((r) => r.provisional).length,
   };
+  const saved = result.kpis.length - computed.kpis.length;
+  if (saved > 0 || notes.length > 0) summary.savings = { rows: saved, notes };
   // the month's scorecard, settled against the records: closures by KPI recorded, disputes audited, the ledger replaced
   let scorecard: Scorecard | undefined;
   if (month !== null && hasScorecard(rt.plant)) {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { PlantConfig } from '../../config/schema.ts';
+import { withSavings } from '../../kpi/baseline/period.ts';
 import { computeSavings, type SavingsResult, savingsSources } from '../../kpi/baseline/stage.ts';
 import { exportMonth } from '../../kpi/export/month.ts';
 import { configHash } from '../../kpi/jobs/plan.ts';
@@ -33,11 +34,14 @@ export async function computeInProcess(
 ): Promise<void> {
   const sink = openSink(config, path.join(dataDir, 'store'));
   const days: PeriodResult[] = [];
+  // each written with its savings as the jobs write them (kpi/baseline/period.ts); the export's daily sheet as the
+  // monthly job gives it (runDays: the days' own rows)
   for (const d of splitPeriod(period, 'day')) {
-    days.push(await runPeriod(store, plant, d));
-    await sink.write(days[days.length - 1]!, 'day');
+    const day = await runPeriod(store, plant, d);
+    days.push(day);
+    await sink.write((await withSavings(store, plant, day, d)).result, 'day');
   }
-  const month = await runPeriod(store, plant, period);
+  const { result: month } = await withSavings(store, plant, await runPeriod(store, plant, period), period);
   await sink.write(month, period.kind === 'month' ? 'month' : 'range');
   if (period.kind !== 'month') return;
   // the month's scorecard settled against the records, as the monthly job does (closures by KPI recorded)

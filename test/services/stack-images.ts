@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import pg from 'pg';
 import {
   type ComposeService,
@@ -357,6 +358,23 @@ const HOST_OPTIONS = ['--opcua-host'];
 const PORT_OPTIONS = ['--opcua-port'];
 
 /**
+ * The example's baselines moved to the replay this stack runs: its dates (from, to, savingsFrom) are days of the
+ * replay at the time of writing, and the simulator replays the 31 days before now, so every date of the block moves by
+ * the same whole number of days, its earliest to the replay's second local day (its first whole one, with a day to
+ * spare). The baseline stays what it is (ten days of the same site), only its calendar follows the replay.
+ */
+export function baselinesInReplay(block: string, nowMs: number, zone = 'Asia/Shanghai'): string {
+  const dates = [...block.matchAll(/"(\d{4}-\d{2}-\d{2})"/g)].map((m) => DateTime.fromISO(m[1]!, { zone }));
+  if (dates.length === 0) return block;
+  const first = DateTime.fromMillis(nowMs, { zone }).minus({ days: 31 }).startOf('day').plus({ days: 2 });
+  const earliest = DateTime.min(...dates)!;
+  const shift = Math.round(first.diff(earliest, 'days').days);
+  return block.replace(/"(\d{4}-\d{2}-\d{2})"/g, (_, d: string) =>
+    JSON.stringify(DateTime.fromISO(d, { zone }).plus({ days: shift }).toFormat('yyyy-MM-dd')),
+  );
+}
+
+/**
  * The plantkpi image: `node bin/plantkpi.js <command>` in the repository (/app), with the plant config adapted to the
  * host in its addresses, ports and paths (a copy per service: each container has its own /data).
  */
@@ -373,7 +391,8 @@ function plantkpi(name: string, svc: ComposeService, ctx: ImageContext): Service
     configFile,
     t(readFileSync(path.join(ctx.repo, 'config', 'examples', 'compose-site.yaml'), 'utf8'))
       .replace(/^(\s*httpPort:) 9464$/m, `$1 ${collector.host}`)
-      .replace(/^(\s*httpHost:) 0\.0\.0\.0$/m, '$1 127.0.0.1'),
+      .replace(/^(\s*httpHost:) 0\.0\.0\.0$/m, '$1 127.0.0.1')
+      .replace(/^baselines:\n(?:[ #].*\n)+/m, (block) => baselinesInReplay(block, Date.now())),
   );
   for (const m of mounts) if (m.container === '/data') mkdirSync(m.host, { recursive: true });
   // the Dockerfile's ENV NODE_ENV=production, then the service's environment
