@@ -79,11 +79,13 @@ async function withRecords<T>(
   }
 }
 
+const unknownUser = (username: string) =>
+  new UsageError(`未知用户 unknown user '${username}' (plantkpi user list shows them)`);
+
 /** The user the command names; an unknown one is a UsageError naming it. */
 async function existing(records: RecordsStore, username: string): Promise<PortalUser> {
   const u = await records.user(username);
-  if (u === undefined)
-    throw new UsageError(`未知用户 unknown user '${username}' (plantkpi user list shows them)`);
+  if (u === undefined) throw unknownUser(username);
   return u;
 }
 
@@ -191,7 +193,7 @@ async function passwd(o: Parsed, config: PlantConfig, io: Io, secrets: SecretSou
   const user = await withRecords(o, config, async (records) => {
     const u = await existing(records, username);
     const passwordHash = await hashPassword(await newPassword(secrets, username));
-    if (!(await records.setPassword(username, passwordHash, by))) await existing(records, username);
+    if (!(await records.setPassword(username, passwordHash, by))) throw unknownUser(username);
     return u;
   });
   const note = user.disabled ? '; 该用户已停用 the user is disabled and still cannot sign in' : '';
@@ -205,7 +207,7 @@ async function disable(o: Parsed, config: PlantConfig, io: Io): Promise<number> 
   const by = byOf(o);
   const was = await withRecords(o, config, async (records) => {
     const u = await existing(records, username);
-    if (!(await records.disableUser(username, by, reason))) await existing(records, username);
+    if (!(await records.disableUser(username, by, reason))) throw unknownUser(username);
     return u;
   });
   io.out(
