@@ -17,6 +17,7 @@ import { computeScorecard } from '../../../kpi/scorecard/compute.ts';
 import { openStore } from '../../../store/open.ts';
 import { REFERENCE, REFERENCE_CONFIG, tempDir } from '../../../test/helpers.ts';
 import { parsePeriod } from '../../../transforms/periods.ts';
+import type { PageContext, Role } from '../types.ts';
 
 export const HOSTILE = `<script>alert(1)</script> "onmouseover=alert(2) x='y' 锅炉保温整改`;
 
@@ -106,4 +107,21 @@ export async function referenceData(): Promise<ReferenceData> {
     await store.close();
     tmp.cleanup();
   }
+}
+
+/** A signed-in context for the tests: the role, and the branch of a secretary or a branch's viewer. */
+export function contextFor(role: Role, branch: string | null, extra: Partial<PageContext> = {}): PageContext {
+  const names: Record<Role, [string, string]> = {
+    energy_manager: ['wang', '王工 Wang'],
+    branch_secretary: ['zhang', '张书记 Zhang'],
+    viewer: ['liu', '刘 Liu'],
+  };
+  const [username, displayName] = names[role];
+  return {
+    user: { username, displayName, role, branch },
+    csrfToken: 'csrf-token-0123456789',
+    period: '2026-10',
+    periods: ['2026-10', '2026-09', '2026-08'],
+    ...extra,
+  };
 }
