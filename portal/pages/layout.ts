@@ -53,6 +53,7 @@ export function layout(ctx: PageContext | null, opts: LayoutOptions, body: Inter
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${opts.title} · ${SITE_NAME}</title>
 ${styles.map((s) => html`<link rel="stylesheet" href="${asset(base, s)}">\n`)}${(opts.scripts ?? []).map(
   (s) => html`<script src="${asset(base, s)}" defer></script>\n`,

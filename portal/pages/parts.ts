@@ -27,8 +27,8 @@ export interface Column {
 }
 
 /**
- * A table; below 40rem each row is a card and each cell shows its column's label (CSS `attr(data-label)`), so no
- * page scrolls sideways on a phone.
+ * A table; below 40rem each row is a card and each cell shows its column's label (CSS `attr(data-label)`) beside its
+ * content (one <div>, so a cell of text and badges stays one grid item), so no page scrolls sideways on a phone.
  */
 export function table(caption: string, columns: readonly Column[], rows: readonly Interpolation[][]): Html {
   if (rows.length === 0) return html`<p class="empty">${caption}: 无 none</p>`;
@@ -39,7 +39,7 @@ export function table(caption: string, columns: readonly Column[], rows: readonl
     (r) =>
       html`<tr>${r.map((cell, i) => {
         const c = columns[i]!;
-        return html`<td data-label="${c.label}"${c.num ? html` class="num"` : ''}>${cell}</td>`;
+        return html`<td data-label="${c.label}"${c.num ? html` class="num"` : ''}><div>${cell}</div></td>`;
       })}</tr>\n`,
   )}</tbody>
 </table></div>`;
