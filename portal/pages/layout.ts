@@ -1,7 +1,8 @@
 /**
  * The frame of every page: header with the site's name, who is signed in and as what, the period picker (a GET form,
  * no script), sign-out (a POST form with `_csrf`), the flash message, and the page's own content. No inline script or
- * style anywhere: the CSP is `script-src 'self'; style-src 'self'`.
+ * style anywhere: the CSP is `script-src 'self'; style-src 'self'`. The favicon is `data:,`, so a browser asks the server
+ * for none (and logs no 404).
  */
 
 import { type Html, html, type Interpolation } from './html.ts';
