@@ -47,7 +47,7 @@ describe('branch overview', () => {
       expect(rows[i]!.cells.get('积分 Points')).toBe(formatPoints(p.points));
     }
     // A-BLR ranks 2nd of the areas (expected-scorecard.json); the branch's points are its area's −2 and the +1.5 award
-    expect(rows[1]!.cells.get('名次 Rank')).toBe('areas: 2');
+    expect(rows[1]!.cells.get('名次 Rank')).toBe('责任区评比 Area ranking: 2');
     expect(rows[0]!.cells.get('积分 Points')).toBe('-0.5');
     expect(page).toContain('<a href="/areas/A-BLR?period=2026-10">');
   });

@@ -40,10 +40,11 @@ export function mayActOn(ctx: PageContext, branchId: string): boolean {
   return u.role === 'energy_manager' || (u.role === 'branch_secretary' && u.branch === branchId);
 }
 
-function rankText(s: Scorecard, scope: ScopeRef): string {
-  const rows = s.ranking.filter((r) => r.scope_type === scope.type && r.scope_id === scope.id);
+function rankText(data: BranchPage, scope: ScopeRef): string {
+  const rows = data.scorecard.ranking.filter((r) => r.scope_type === scope.type && r.scope_id === scope.id);
   if (rows.length === 0) return '-';
-  return rows.map((r) => `${r.group}: ${r.rank === null ? UNRANKED_LABEL : r.rank}`).join('; ');
+  const group = (id: string) => data.names.groups.get(id) ?? id;
+  return rows.map((r) => `${group(r.group)}: ${r.rank === null ? UNRANKED_LABEL : r.rank}`).join('; ');
 }
 
 function pointsOf(s: Scorecard, scope: ScopeRef): string {
@@ -75,7 +76,7 @@ function scopesTable(ctx: PageContext, data: BranchPage): Html {
         ? html`<a href="${href(ctx.basePath, `/areas/${seg(s.id)}`, period)}">${s.name}</a>`
         : s.name,
       ...KEY_KPIS.map((k) => kpiCell(data.kpis, s, k)),
-      rankText(data.scorecard, s),
+      rankText(data, s),
       pointsOf(data.scorecard, s),
     ]),
   );

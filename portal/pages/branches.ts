@@ -28,7 +28,7 @@ function summaryTable(ctx: PageContext, data: BranchesPage): Html {
       html`<a href="${href(ctx.basePath, `/branches/${seg(b.branch.id)}`, period)}">${b.branch.name}</a>`,
       b.ranks.length === 0
         ? '-'
-        : b.ranks.map((r) => `${r.group}: ${r.rank === null ? UNRANKED_LABEL : r.rank}`).join('; '),
+        : b.ranks.map((r) => `${r.groupName}: ${r.rank === null ? UNRANKED_LABEL : r.rank}`).join('; '),
       formatPoints(b.points),
       `${b.targets.met} / ${b.targets.total}`,
       String(b.tasks.open),

@@ -11,7 +11,8 @@ import { TREND_KPIS } from './area.ts';
 import type { AreaPage, BranchesPage, BranchPage, BranchSummary, PageNames, ScopeRef } from './types.ts';
 
 export function pageNames(plant: Plant): PageNames {
-  return { scopes: scopeNames(plant), labels: plant.names };
+  const groups = new Map(plant.scorecard.ranking.map((g) => [g.id, g.name ?? g.id]));
+  return { scopes: scopeNames(plant), labels: plant.names, groups };
 }
 
 const ref = (s: Scope): ScopeRef => ({ type: s.type, id: s.id, name: s.name ?? s.id });
@@ -97,6 +98,7 @@ export function areaPageData(
 
 /** Every branch's standing, in config order, and the scopes points may be awarded to. */
 export function branchesPageData(plant: Plant, scorecard: Scorecard): BranchesPage {
+  const names = pageNames(plant);
   const branches = plant.branches.map((b): BranchSummary => {
     const own = branchScorecard(scorecard, plant, b.id);
     const count = (s: string) => own.tasks.filter((t) => t.status === s).length;
@@ -104,7 +106,12 @@ export function branchesPageData(plant: Plant, scorecard: Scorecard): BranchesPa
       branch: ref(b),
       ranks: scorecard.ranking
         .filter((r) => r.scope_type === 'branch' && r.scope_id === b.id)
-        .map((r) => ({ group: r.group, kpi: r.kpi, rank: r.rank })),
+        .map((r) => ({
+          group: r.group,
+          groupName: names.groups.get(r.group) ?? r.group,
+          kpi: r.kpi,
+          rank: r.rank,
+        })),
       points: own.points.find((p) => p.scope_type === 'branch' && p.scope_id === b.id)?.points ?? 0,
       targets: {
         met: own.targets.filter((t) => t.status === 'met' || t.status === 'on_track').length,

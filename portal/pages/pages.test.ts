@@ -134,6 +134,23 @@ describe('all branches', () => {
     expect(rows[0]!.cells.get('名次 Rank')).toBe('-');
   });
 
+  it("shows a branch's rank where a group ranks branches, and 不参评 where it is unranked", () => {
+    const row = { period: '2026-10', kpi: 'intensity.energy', scope_type: 'branch' as const };
+    const scorecard = {
+      ...ref.scorecard,
+      ranking: [
+        ...ref.scorecard.ranking,
+        { ...row, group: 'branches', scope_id: 'B-PWR', margin_pct: 3, rank: 1 },
+        { ...row, group: 'branches', scope_id: 'B-ELY', margin_pct: null, rank: null },
+      ],
+    };
+    const rows = tableRows(
+      branchesPage(contextFor('viewer', null), branchesPageData(ref.plant, scorecard)),
+      '党支部评比 Branches',
+    );
+    expect(rows.map((r) => r.cells.get('名次 Rank'))).toEqual(['branches: 不参评 unranked', 'branches: 1']);
+  });
+
   it('gives the award form to the energy manager only: scope, points, reason, POST /actions/points', () => {
     const data = branchesPageData(ref.plant, ref.scorecard);
     const mgr = contextFor('energy_manager', null);

@@ -50,10 +50,12 @@ export interface ScopeRef {
   name: string;
 }
 
-/** The plant's names: scopes keyed `type|id` (kpi/present.ts scopeNames) and carriers/products for KPI labels. */
+/** The plant's names: scopes keyed `type|id` (kpi/present.ts scopeNames), carriers/products for KPI labels, groups. */
 export interface PageNames {
   scopes: ReadonlyMap<string, string>;
   labels: LabelNames;
+  /** ranking groups' names by id (责任区评比 Area ranking); a group without one shows its id */
+  groups: ReadonlyMap<string, string>;
 }
 
 export interface LoginPage {
@@ -113,7 +115,7 @@ export interface AreaPage {
 export interface BranchSummary {
   branch: ScopeRef;
   /** the branch's rank in each ranking group that ranks branches */
-  ranks: readonly { group: string; kpi: string; rank: number | null }[];
+  ranks: readonly { group: string; groupName: string; kpi: string; rank: number | null }[];
   points: number;
   /** tracked targets of the branch, its areas and teams: met or on track / all */
   targets: { met: number; total: number };
