@@ -11,7 +11,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 # the servers the integration tests start privately: InfluxDB 1.x, Mosquitto, Redis and PostgreSQL (the records
-# store) from Debian's packages, and Mosquitto's command-line clients
+# store) from Debian's packages, Mosquitto's command-line clients, and Chromium with CJK fonts for the portal
 # Debian's packages start their services; the tests use private instances on free ports instead
 PATH="$PATH:/usr/sbin"
 missing=()
@@ -22,6 +22,10 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 # mosquitto_pub is the foreign publisher of the collector's ledger tests
 command -v mosquitto_pub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+# the portal's browser tests drive Debian's Chromium (playwright-core with executablePath); CJK fonts so that the
+# zh-CN labels render in their screenshots
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
