@@ -5,6 +5,7 @@
  */
 import { EXIT, type ExitCode } from '../config/errors.ts';
 import { displayWidth } from '../kpi/present.ts';
+import { SERVE_COMMAND } from './usage-serve.ts';
 
 export interface OptionSpec {
   /** the value's placeholder (FILE, DIR, N); none for a bare flag */
@@ -254,6 +255,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
   },
+  SERVE_COMMAND,
   {
     name: 'savings',
     usage: '--config FILE --period P [--data DIR] [--format table|json]',
