@@ -60,6 +60,8 @@ declare module 'fastify' {
     requireUser: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /** preValidation hook: the CSRF token of the session, else 403 */
     csrf: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void;
+    /** every route registered on the app (method, url), HEAD routes included */
+    registeredRoutes: readonly { method: string; url: string }[];
   }
 }
 
@@ -84,6 +86,12 @@ export async function buildPortal(o: PortalOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
   });
   app.decorate('apiRoutes', []);
+  // every route registered, however (a test checks each /api one is in the OpenAPI document)
+  const registered: { method: string; url: string }[] = [];
+  app.decorate('registeredRoutes', registered);
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) registered.push({ method: m, url: r.url });
+  });
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
 
