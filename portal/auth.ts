@@ -42,6 +42,21 @@ export function safeNext(url: string): string {
   return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
 }
 
+/**
+ * A browser's sign-in from a page of this site: no Origin (a non-browser client, or an old browser on a same-origin
+ * form) or one whose host and port are this request's Host. `null` (a sandboxed frame, a redirect chain) is refused.
+ */
+export function sameOrigin(req: Pick<FastifyRequest, 'headers'>): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    const o = new URL(origin);
+    return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
+  } catch {
+    return false;
+  }
+}
+
 export interface Auth {
   requireUser: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   csrf: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void;
@@ -86,16 +101,7 @@ export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
     // coarse, per IP, besides the per-user failures below
     { config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
     async (req, reply) => {
-      const origin = req.headers.origin;
-      if (origin !== undefined && origin !== 'null') {
-        let host: string | null = null;
-        try {
-          host = new URL(origin).host;
-        } catch {}
-        if (host !== req.headers.host)
-          throw new ApiError(403, '跨站登录被拒 cross-site sign-in refused (Origin)');
-      } else if (origin === 'null')
-        throw new ApiError(403, '跨站登录被拒 cross-site sign-in refused (Origin)');
+      if (!sameOrigin(req)) throw new ApiError(403, '跨站登录被拒 cross-site sign-in refused (Origin)');
       const { username, password } = req.body as { username: string; password: string };
       const key = `${username.toLowerCase()}|${req.ip}`;
       const wait = limiter.retryAfterS(key);
