@@ -19,7 +19,7 @@ import {
   type PanelDef,
   type QueryDef,
 } from './defs.ts';
-import { balancePanels, cemsPanels, savingsPanels } from './metering-panels.ts';
+import { balancePanels, cemsPanels, recoveryPanels, savingsPanels } from './metering-panels.ts';
 import { scorecardBoard } from './scorecard-board.ts';
 
 export type { BoardDef, BoardSite, PanelDef, QueryDef } from './defs.ts';
@@ -46,6 +46,7 @@ export function boardSite(config: PlantConfig): BoardSite {
       unit: config.carriers.find((c) => c.id === b.carrier)?.unit ?? '',
       lossAlarmPct: b.lossAlarmPct,
     })),
+    recovery: config.recovery.length > 0,
     cems: config.cems === undefined ? undefined : cemsOf(config.cems),
   };
 }
@@ -121,6 +122,7 @@ export function boards(site: BoardSite): BoardDef[] {
           rankBy: 'tce',
         },
         ...balancePanels(site),
+        ...recoveryPanels(site),
       ],
     },
     {

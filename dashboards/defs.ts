@@ -21,6 +21,8 @@ export interface BoardSite {
   teamSavings: boolean;
   /** metering balances (balances:): loss rate and unmetered panels on the energy board */
   balances: readonly BoardBalance[];
+  /** waste-heat recovery (recovery:): the recovered heat panels on the energy board */
+  recovery: boolean;
   /** CEMS stacks (cems:): pollutant panels on the carbon board; exceedance hours of the pollutants with a limit */
   cems: { pollutants: readonly PollutantName[]; limited: readonly PollutantName[] } | undefined;
 }

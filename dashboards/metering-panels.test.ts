@@ -1,4 +1,4 @@
-/** The savings, balance and CEMS panels are generated only for a plant that declares them, in their units and zone. */
+/** The savings, balance, recovery and CEMS panels are generated only for a plant that declares them, in their units and zone. */
 import { describe, expect, it } from 'vitest';
 import { type BoardSite, boards } from './boards.ts';
 import { grafanaJson } from './grafana.ts';
@@ -14,6 +14,7 @@ const PLAIN: BoardSite = {
   scorecard: false,
   teamSavings: false,
   balances: [],
+  recovery: false,
   cems: undefined,
 };
 
@@ -25,7 +26,24 @@ const titles = (site: BoardSite, uid: string) =>
 describe('issue 13 panels', () => {
   it('none for a plant without baselines, balances or stacks', () => {
     const all = boards(PLAIN).flatMap((b) => b.panels.map((p) => p.title));
-    expect(all.filter((t) => /节能|平衡|未计量|污染物|超标/.test(t))).toEqual([]);
+    expect(all.filter((t) => /节能|平衡|未计量|污染物|超标|余热/.test(t))).toEqual([]);
+  });
+
+  it("a recovery: the site's recovered GJ per day and a table per holder of the four recovery KPIs", () => {
+    const site = { ...PLAIN, recovery: true };
+    const energy = boards(site).find((b) => b.uid === 'plantkpi-energy')!;
+    const [daily, table] = energy.panels.slice(-2);
+    expect(daily!.period).toBe('day');
+    expect(daily!.queries[0]!.query).toContain(`"scope_type" = 'site' AND "kpi" = 'heat.recovered'`);
+    expect(daily!.queries[0]!.query).toContain("tz('Asia/Shanghai')");
+    expect(table!.merge).toBe(true);
+    expect(table!.queries.map((q) => [q.unit, /"kpi" = '([a-z0-9_.]+)'/.exec(q.query)![1]])).toEqual([
+      ['GJ', 'heat.recovered'],
+      ['%', 'heat.recovery_rate'],
+      ['tce', 'heat.displaced_fuel'],
+      ['tCO2', 'emissions.co2.avoided'],
+    ]);
+    expect(table!.queries.every((q) => q.query.includes('GROUP BY "scope_type", "scope_id"'))).toBe(true);
   });
 
   it('a team baseline: savings per month with the running total, and the fit table, on the teams board', () => {

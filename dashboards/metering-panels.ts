@@ -1,6 +1,7 @@
 /**
  * The panels of issue 13's KPIs, generated only for a plant that declares them: savings against the teams'
- * baselines (teams board), metering balances (energy board) and CEMS pollutant mass (carbon board). They read the
+ * baselines (teams board), metering balances and recovered heat (energy board) and CEMS pollutant mass (carbon
+ * board). They read the
  * `kpi` measurement like every other panel: the balances and CEMS rows are the site's rows of the engine, the
  * savings rows those the jobs add to a day or month (kpi/baseline/period.ts), each in its baseline's scope.
  */
@@ -154,5 +155,45 @@ export function cemsPanels(site: BoardSite): PanelDef[] {
             queries: per(site.cems.limited, 'exceedance_hours', 'h'),
           } satisfies PanelDef,
         ]),
+  ];
+}
+
+/**
+ * Recovered waste heat (余热回收): the site's GJ per day, and a table of the last closed month per holder (the site
+ * and the areas or teams a recovery names): heat recovered, recovery rate, fuel displaced and CO2 avoided.
+ */
+export function recoveryPanels(site: BoardSite): PanelDef[] {
+  if (!site.recovery) return [];
+  const holder = (kpi: string, name: string, unit: string, first = false): QueryDef => ({
+    query: `SELECT last("value") AS "${name}"${first ? `, "provisional" AS "暂定 provisional", "period" AS "月份 month"` : ''} FROM "kpi" WHERE "kpi" = '${kpi}' AND ${MONTH_FILTER} GROUP BY "scope_type", "scope_id"`,
+    unit,
+    column: name,
+  });
+  return [
+    {
+      title: '余热回收量 Recovered waste heat, GJ (daily, site)',
+      type: 'timeseries',
+      period: 'day',
+      queries: daily(
+        'SELECT sum("value")',
+        `"scope_type" = 'site' AND "kpi" = 'heat.recovered'`,
+        '',
+        tzOf(site),
+        'GJ',
+        kpiLabel('heat.recovered'),
+      ),
+    },
+    {
+      title: '余热回收 Waste-heat recovery: heat, rate, fuel displaced, CO2 avoided (last closed month)',
+      type: 'table',
+      period: 'month',
+      merge: true,
+      queries: [
+        holder('heat.recovered', '回收热量 recovered GJ', 'GJ', true),
+        holder('heat.recovery_rate', '回收率 rate %', '%'),
+        holder('heat.displaced_fuel', '替代燃料 displaced tce', 'tce'),
+        holder('emissions.co2.avoided', '减排 avoided tCO2', 'tCO2'),
+      ],
+    },
   ];
 }

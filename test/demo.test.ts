@@ -198,6 +198,21 @@ describe('plantkpi demo, the whole month', () => {
       await wb.xlsx.readFile(path.join(data, 'exports', '2026-10', 'plantkpi-MG-SITE-2026-10.xlsx'));
       const sheets = wb.worksheets.map((w) => w.name);
       expect(sheets.slice(0, 3)).toEqual(['汇总 Summary', '排名 Ranking', '积分 Points']);
+      // the recovered heat is among the site's KPI rows, by the numbers the month computed
+      const siteRows: unknown[][] = [];
+      wb.getWorksheet('厂区 Site')!.eachRow((row) => {
+        siteRows.push((row.values as unknown[]).slice(1));
+      });
+      for (const name of [
+        'heat.recovered',
+        'heat.recovery_rate',
+        'heat.displaced_fuel',
+        'emissions.co2.avoided',
+      ]) {
+        const row = siteRows.find((v) => v[3] === name);
+        expect(row, name).toBeDefined();
+        expect(Number(row![5])).toBeCloseTo(kpi(name)!, 1);
+      }
       const pwr = readFileSync(
         path.join(data, 'exports', '2026-10', 'branches', 'B-PWR', 'plantkpi-B-PWR-2026-10-scorecard.csv'),
         'utf8',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlantConfig, parsePlantConfig } from '../config/load.ts';
-import { dueBaselines } from '../kpi/baseline/period.ts';
+import { dueBaselines, withSavings } from '../kpi/baseline/period.ts';
 import { computeSavings, type SavingsResult, savingsSources } from '../kpi/baseline/stage.ts';
 import { SCOPE_SHEETS } from '../kpi/export/workbook.ts';
 import { openRuntime } from '../kpi/jobs/runtime.ts';
@@ -18,6 +18,7 @@ import { requestCompute, startWorker } from '../kpi/jobs/worker.ts';
 import { compilePlant, DataError } from '../kpi/plant.ts';
 import type { PeriodResult } from '../kpi/rows.ts';
 import { runPeriod } from '../kpi/run.ts';
+import { computeScorecard } from '../kpi/scorecard/compute.ts';
 import { FileKpiSink } from '../kpi/sink.ts';
 import { openStore } from '../store/open.ts';
 import type { Reading, SeriesStore } from '../store/port.ts';
@@ -204,6 +205,51 @@ describe('savings as rows of the month', () => {
     expect(dueBaselines(plant, parsePeriod('2026-03-01..2026-03-09', tz))).toEqual([]);
     const daily = { baselines: plant.baselines.map((b) => ({ ...b, granularity: 'day' as const })) };
     expect(dueBaselines(daily, parsePeriod('2026-03-05', tz))).toHaveLength(2);
+  });
+
+  it("a target on a savings KPI is judged on the month's savings (at least 40,000 Nm3: met, margin 21.74 %)", async () => {
+    const withTarget = compilePlant(
+      parsePlantConfig(
+        `${readFileSync(CONFIG, 'utf8')}\ntargets:\n` +
+          '  - { kpi: savings.energy, scope: { type: team, id: T-BLR }, every: month, min: 40000 }\n' +
+          '  - { kpi: savings.tce, scope: { type: team, id: T-BLR }, every: month, min: 1000 }\n' +
+          '  - { kpi: energy.total, scope: { type: team, id: T-BLR }, every: month, max: 2000 }\n',
+      ),
+    );
+    const period = parsePeriod('2026-03', withTarget.timeZone);
+    const engine = await runPeriod(store, withTarget, period);
+    expect(engine.targets.filter((t) => t.kpi.startsWith('savings.')).map((t) => t.status)).toEqual([
+      'no_data',
+      'no_data',
+    ]);
+    const { result } = await withSavings(store, withTarget, engine, period);
+    const [energy, tce, total] = result.targets;
+    expect(energy).toMatchObject({ kpi: 'savings.energy', status: 'met', target_min: 40000 });
+    expect(energy!.actual).toBeCloseTo(48_697.08, 4);
+    expect(energy!.margin_pct).toBeCloseTo(((48_697.08 - 40_000) / 40_000) * 100, 6);
+    expect(tce).toMatchObject({ kpi: 'savings.tce', status: 'missed' });
+    // a target the engine judged stays as it was
+    expect(total).toEqual(engine.targets[2]);
+  });
+
+  it("a team's task proved by its savings closes in the scorecard; a target on them is tracked to date", async () => {
+    const withTask = compilePlant(
+      parsePlantConfig(
+        `${readFileSync(CONFIG, 'utf8')}\ntargets:\n` +
+          '  - { kpi: savings.energy, scope: { type: team, id: T-BLR }, every: month, min: 30000 }\n' +
+          'tasks:\n' +
+          '  - { id: K-S, title: 月节气三万方 Save 30000 Nm3 a month, owner: { type: team, id: T-BLR }, from: "2026-02-01",\n' +
+          '      due: "2026-06-30", points: 5, close: { kpi: savings.energy, every: month, min: 30000 } }\n',
+      ),
+    );
+    const records = { closures: [], awards: [] };
+    const { scorecard } = await computeScorecard(store, withTask, withTask.scorecard, '2026-03', records);
+    const task = scorecard.tasks.find((t) => t.id === 'K-S')!;
+    // February saved 22,000 Nm3 (short), March 48,697.08: closed in March
+    expect(task).toMatchObject({ status: 'closed', closed_period: '2026-03' });
+    const row = scorecard.targets.find((t) => t.kpi === 'savings.energy')!;
+    expect(row.actual).toBeCloseTo(48_697.08, 4);
+    expect(row.status).toBe('met');
   });
 
   it("`plantkpi export`: the team's savings on the team sheet and in the CSV, as `plantkpi kpi` gives them", async () => {

@@ -5,12 +5,13 @@
  */
 import type { SeriesStore } from '../../store/port.ts';
 import { type Period, parsePeriod, splitPeriod } from '../../transforms/periods.ts';
+import { savingsRuns } from '../baseline/period.ts';
 import type { Plant } from '../plant.ts';
 import type { PeriodResult } from '../rows.ts';
 import { buildScorecard, type Scorecard } from './build.ts';
 import type { ScorecardModel } from './model.ts';
 import type { LedgerEntry } from './points.ts';
-import { cachedRuns, type Runs } from './runs.ts';
+import type { Runs } from './runs.ts';
 import type { HistoryPoint, ManualClosure } from './tasks.ts';
 import { trackTargets } from './track-run.ts';
 
@@ -49,7 +50,7 @@ export async function computeScorecard(
   runs?: Runs,
 ): Promise<{ scorecard: Scorecard; result: PeriodResult }> {
   const period = typeof periodSpec === 'string' ? parsePeriod(periodSpec, plant.timeZone) : periodSpec;
-  const run = runs ?? cachedRuns(store, plant, given);
+  const run = runs ?? savingsRuns(store, plant, given);
   const result = await run(period);
   const history = new Map<string, HistoryPoint[]>();
   for (const task of model.tasks) {

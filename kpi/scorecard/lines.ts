@@ -18,7 +18,6 @@
  * A point written again merges its fields with the earlier one's: a field that turns null in a recompute keeps its
  * earlier value in InfluxDB, so `ranked` (always written) says whether `rank` counts.
  */
-import { DateTime } from 'luxon';
 import { integer, type LinePoint, pointLine } from '../../store/influx/line-protocol.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
 import type { Scorecard } from './build.ts';

@@ -9,12 +9,12 @@
 import type { RecordsStore, TaskClosure } from '../../records/port.ts';
 import type { SeriesStore } from '../../store/port.ts';
 import { parsePeriod } from '../../transforms/periods.ts';
+import { savingsRuns } from '../baseline/period.ts';
 import type { Plant } from '../plant.ts';
 import type { PeriodResult } from '../rows.ts';
 import type { Scorecard } from './build.ts';
 import { computeScorecard, type ScorecardRecords } from './compute.ts';
 import type { LedgerEntry } from './points.ts';
-import { cachedRuns } from './runs.ts';
 
 type Records = Pick<RecordsStore, 'closures' | 'closeTask' | 'append' | 'ledger' | 'replaceLedger'>;
 
@@ -59,7 +59,7 @@ export async function settleScorecard(
   who: string,
 ): Promise<Settled> {
   const model = plant.scorecard;
-  const runs = cachedRuns(store, plant, result);
+  const runs = savingsRuns(store, plant, result);
   const standing = await records.closures();
   const held = await scorecardRecords(records);
   // what the KPIs say on their own: people's closures count, closures the KPIs made before do not
