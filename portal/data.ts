@@ -1,23 +1,25 @@
 /**
  * The portal's read side: every number comes from the code the commands use. The scorecard is `computeScorecard`
  * with the records read as `plantkpi scorecard` reads them (`scorecardRecords`), so a branch's share
- * (`branchScorecard`) is byte for byte `plantkpi scorecard --branch ID --format json`; a month's KPIs and its days
- * are `runPeriod` runs (the `kpi` command's); the export is the export's own slice and workbook code.
+ * (`branchScorecard`) is `plantkpi scorecard --branch ID --format json`; a month's KPIs and its days are engine runs
+ * with their savings (`savingsRuns`: the runs computeScorecard makes itself, the rows the `kpi` command prints); the
+ * export is the export's own code (`runDays`, slices, workbook).
  *
- * The engine runs of a month are kept for `runsKeptMs` (60 s by default) and shared by the requests in that time
- * (kpi/scorecard/runs.ts); the records (closures, awards) are read afresh for every scorecard, so an action shows
- * at once, while readings the worker writes show within that time.
+ * The engine runs of a month are kept for `runsKeptMs` (60 s by default) and shared by the requests in that time;
+ * the records (closures, awards) are read afresh for every scorecard, so an action shows at once, while readings the
+ * worker writes show within that time.
  */
-import { withSavings } from '../kpi/baseline/period.ts';
+import { savingsRuns } from '../kpi/baseline/period.ts';
 import { factorsUsed } from '../kpi/export/factors.ts';
 import { branchSlice, siteSlice } from '../kpi/export/slice.ts';
 import { workbook } from '../kpi/export/workbook.ts';
 import type { Plant, Scope } from '../kpi/plant.ts';
 import type { PeriodResult } from '../kpi/rows.ts';
+import { runDays } from '../kpi/run.ts';
 import type { Scorecard } from '../kpi/scorecard/build.ts';
 import { computeScorecard } from '../kpi/scorecard/compute.ts';
 import { hasScorecard } from '../kpi/scorecard/model.ts';
-import { cachedRuns, type Runs } from '../kpi/scorecard/runs.ts';
+import type { Runs } from '../kpi/scorecard/runs.ts';
 import { scorecardRecords } from '../kpi/scorecard/settle.ts';
 import type { RecordsStore } from '../records/port.ts';
 import type { SeriesStore } from '../store/port.ts';
@@ -55,7 +57,7 @@ export class PortalData {
     for (const [k, v] of this.kept) if (now - v.atMs > keep) this.kept.delete(k);
     let r = this.kept.get(month);
     if (!r) {
-      r = { runs: cachedRuns(this.o.store, this.o.plant), atMs: now };
+      r = { runs: savingsRuns(this.o.store, this.o.plant), atMs: now };
       this.kept.set(month, r);
     }
     return r.runs;
@@ -141,8 +143,9 @@ export class PortalData {
   async exportWorkbook(month: string, branch: Scope | null): Promise<Buffer> {
     const { store, plant } = this.o;
     const p = this.month(month);
-    const { result } = await withSavings(store, plant, await this.result(month), p);
-    const days = await this.days(month);
+    // the month with its savings (savingsRuns: withSavings over runPeriod, as cmdExport), its days as runDays
+    const result = await this.result(month);
+    const days = await runDays(store, plant, p);
     const scorecard = hasScorecard(plant)
       ? (
           await computeScorecard(
