@@ -37,6 +37,8 @@ export interface ServeHooks {
   stop?: Promise<unknown>;
   /** told the address once listening (tests: port 0) */
   listening?: (url: string) => void;
+  /** the records as the portal gets them (tests: users kept beside a records store that has none yet) */
+  records?: (r: RecordsStore) => Promise<RecordsStore & UsersStore>;
 }
 
 export async function cmdServe(o: Parsed, io: Io, hooks: ServeHooks = {}): Promise<number> {
@@ -56,7 +58,8 @@ export async function cmdServe(o: Parsed, io: Io, hooks: ServeHooks = {}): Promi
   const records = await openSharedRecords(recordsTarget(config, data));
   const { buildPortal } = await import('../portal/app.ts');
   try {
-    if (typeof (records as Partial<UsersStore>).user !== 'function')
+    const portalRecords = hooks.records ? await hooks.records(records) : records;
+    if (typeof (portalRecords as Partial<UsersStore>).user !== 'function')
       throw new CliError(
         '记录库没有用户 the records store of this build keeps no portal users yet (records/port-users.ts): 门户无法登录 the portal could not sign anyone in',
       );
@@ -64,7 +67,7 @@ export async function cmdServe(o: Parsed, io: Io, hooks: ServeHooks = {}): Promi
       plant,
       dataDir: data,
       store,
-      records: records as RecordsStore & UsersStore,
+      records: portalRecords as RecordsStore & UsersStore,
       secureCookies: o.values.secure === 'true',
       logger: { level: 'warn' },
     });

@@ -11,15 +11,14 @@ import { expect } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { buildPortal, type PortalOptions } from '../portal/app.ts';
-import { hashPassword } from '../portal/password.ts';
-import { MemoryUsers, withUsers } from '../portal/testing/memory-users.ts';
+import { withUsers } from '../portal/testing/memory-users.ts';
 import { recordsTarget } from '../records/open.ts';
 import type { RecordsStore } from '../records/port.ts';
-import type { PortalRole } from '../records/port-users.ts';
 import { openSharedRecords } from '../records/shared.ts';
 import { openStore } from '../store/open.ts';
 import type { SeriesStore } from '../store/port.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
+import { password, testUsers } from './portal-users.ts';
 
 export const EXTRA_TASKS = `
   - { id: P-PWR, title: 锅炉房安全生产无事故 No accident in the boiler house, kind: pledge, owner: { type: branch, id: B-PWR }, due: "2026-10-31", points: 3 }
@@ -32,13 +31,7 @@ export const PERIOD = '2026-10';
 /** the test's "now": early November, the October month complete */
 export const T0 = Date.parse('2026-11-03T09:00:00+08:00');
 
-export const USERS: Record<string, { role: PortalRole; branch: string | null; displayName: string }> = {
-  em: { role: 'energy_manager', branch: null, displayName: '能源经理' },
-  'sec-ely': { role: 'branch_secretary', branch: 'B-ELY', displayName: '电解书记' },
-  'sec-pwr': { role: 'branch_secretary', branch: 'B-PWR', displayName: '动力书记' },
-  viewer: { role: 'viewer', branch: null, displayName: '观察员' },
-};
-export const password = (u: string) => `pw-${u}-2026!`;
+export { password, USERS } from './portal-users.ts';
 
 export interface Fixture {
   dir: string;
@@ -52,7 +45,8 @@ export interface Fixture {
   cleanup: () => Promise<void>;
 }
 
-export async function portalFixture(prefix: string): Promise<Fixture> {
+/** The reference plant's October with the extra tasks, in a fresh data directory. */
+export async function portalData(prefix: string) {
   const tmp = tempDir(prefix);
   const config = path.join(tmp.dir, 'plant.yaml');
   const data = path.join(tmp.dir, 'data');
@@ -62,16 +56,18 @@ export async function portalFixture(prefix: string): Promise<Fixture> {
   );
   const r = await cli('import', path.join(REFERENCE, 'readings.csv'), '--config', config, '--data', data);
   expect(r.code, r.err).toBe(0);
+  return { tmp, config, data };
+}
+
+export async function portalFixture(prefix: string): Promise<Fixture> {
+  const { tmp, config, data } = await portalData(prefix);
   const parsed = loadPlantConfig(config).config;
   const plant = compilePlant(parsed);
   const clock = { ms: T0 };
   const now = () => clock.ms;
   const store = await openStore(parsed, data);
   const shared = await openSharedRecords(recordsTarget(parsed, data), { now });
-  const users = new MemoryUsers(shared, now);
-  for (const [username, u] of Object.entries(USERS))
-    await users.addUser({ username, ...u, passwordHash: await hashPassword(password(username)) }, 'test');
-  const records = withUsers(shared, users);
+  const records = withUsers(shared, await testUsers(shared, now));
   const build = (o: Partial<PortalOptions> = {}) =>
     buildPortal({ plant, dataDir: data, store, records, now, ...o });
   const app = await build();
