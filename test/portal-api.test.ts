@@ -252,6 +252,22 @@ describe('headers and the session cookie', () => {
     expect((await get('/assets/uplot/../../package.json', 'anon')).statusCode).toBe(404);
   });
 
+  it('a page behind requireUser redirects to /login?next=… without a session, and renders with one', async () => {
+    const pages = await f.build();
+    pages.get(
+      '/branch/:id',
+      { onRequest: [pages.requireUser] },
+      async (req) => `hello ${req.user!.username}`,
+    );
+    const anon = await pages.inject({ url: '/branch/B-ELY?period=2026-10' });
+    expect(anon.statusCode).toBe(302);
+    expect(anon.headers.location).toBe(`/login?next=${encodeURIComponent('/branch/B-ELY?period=2026-10')}`);
+    const ok = await pages.inject({ url: '/branch/B-ELY', headers: { cookie: who.em!.cookie } });
+    expect(ok.body).toBe('hello em');
+    expect(ok.headers['cache-control']).toBeUndefined();
+    await pages.close();
+  });
+
   it('a session ends after 12 h', async () => {
     const s = await login(app, 'viewer');
     f.clock.ms += 12 * 3600_000;
