@@ -57,7 +57,7 @@ export interface PortalOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: the signed-in user on the request, else 401 (/api) or a redirect to /login?next= (pages) */
-    requireUser: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireUser: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
     /** preValidation hook: the CSRF token of the session, else 403 */
     csrf: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void;
     /** every route registered on the app (method, url), HEAD routes included */

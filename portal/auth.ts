@@ -58,7 +58,7 @@ export function sameOrigin(req: Pick<FastifyRequest, 'headers'>): boolean {
 }
 
 export interface Auth {
-  requireUser: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  requireUser: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
   csrf: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 }
 
@@ -70,7 +70,7 @@ export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
     return dummy;
   };
 
-  async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const id = req.cookies[SESSION_COOKIE];
     const found = id ? await ctx.records.session(sha256Hex(id), ctx.now()) : undefined;
     if (found) {
@@ -80,7 +80,8 @@ export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
     }
     if (req.url.startsWith('/api/') || req.url === '/api')
       throw new ApiError(401, '未登录 not signed in: POST /api/login');
-    await reply.redirect(`/login?next=${encodeURIComponent(safeNext(req.url))}`, 302);
+    // returned: the hook chain stops here, the handler does not run
+    return reply.redirect(`/login?next=${encodeURIComponent(safeNext(req.url))}`, 302);
   }
 
   const csrf = (req: FastifyRequest, reply: FastifyReply, done: () => void) =>

@@ -65,8 +65,14 @@ export function apiRoute(app: FastifyInstance, r: ApiRoute, hooks: RouteHooks, h
   });
 }
 
-const json = (s: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+/** A schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect, so no `$schema` in each). */
+function json(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
 
 function parameters(s: z.ZodType | undefined, where: 'path' | 'query') {
   if (!s) return [];

@@ -187,6 +187,7 @@ describe('the OpenAPI document', () => {
   it('has every registered /api route with its methods, and nothing else', async () => {
     const doc = (await get('/api/openapi.json', 'anon')).json();
     expect(doc.openapi).toBe('3.1.0');
+    expect(JSON.stringify(doc)).not.toContain('$schema');
     const registered = app.registeredRoutes.filter((r) => r.url.startsWith('/api') && r.method !== 'HEAD');
     expect(registered.length).toBeGreaterThanOrEqual(14);
     for (const r of registered) {
@@ -254,14 +255,15 @@ describe('headers and the session cookie', () => {
 
   it('a page behind requireUser redirects to /login?next=… without a session, and renders with one', async () => {
     const pages = await f.build();
-    pages.get(
-      '/branch/:id',
-      { onRequest: [pages.requireUser] },
-      async (req) => `hello ${req.user!.username}`,
-    );
+    let handled = 0;
+    pages.get('/branch/:id', { onRequest: [pages.requireUser] }, async (req) => {
+      handled++;
+      return `hello ${req.user!.username}`;
+    });
     const anon = await pages.inject({ url: '/branch/B-ELY?period=2026-10' });
     expect(anon.statusCode).toBe(302);
     expect(anon.headers.location).toBe(`/login?next=${encodeURIComponent('/branch/B-ELY?period=2026-10')}`);
+    expect(handled).toBe(0);
     const ok = await pages.inject({ url: '/branch/B-ELY', headers: { cookie: who.em!.cookie } });
     expect(ok.body).toBe('hello em');
     expect(ok.headers['cache-control']).toBeUndefined();
