@@ -25,6 +25,9 @@ export const ACTION_NAMES: Readonly<Record<string, string>> = {
   recompute: '重算 recomputed',
   'recompute-refused': '拒绝重算 recompute refused',
   export: '导出 exported',
+  'user-add': '新增用户 user added',
+  'user-password': '设置密码 password set',
+  'user-disable': '停用用户 user disabled',
 };
 
 const one = (s: string) => s.replaceAll(/[\t\r\n]+/g, ' ');

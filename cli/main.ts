@@ -100,6 +100,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await (await import('./responsibility.ts')).cmdTask(rest, io, parse);
       case 'points':
         return await (await import('./responsibility.ts')).cmdPoints(rest, io, parse);
+      case 'user':
+        return await (await import('./users.ts')).cmdUser(rest, io, parse);
       case 'scorecard':
         return await (await import('./scorecard.ts')).cmdScorecard(parse(rest), io);
       case 'serve':

@@ -6,6 +6,7 @@
 import { EXIT, type ExitCode } from '../config/errors.ts';
 import { displayWidth } from '../kpi/present.ts';
 import { SERVE_COMMAND } from './usage-serve.ts';
+import { USER_COMMANDS } from './usage-users.ts';
 
 export interface OptionSpec {
   /** the value's placeholder (FILE, DIR, N); none for a bare flag */
@@ -369,6 +370,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       force: { zh: '替换记录库现有内容', en: "replace the store's contents" },
     },
   },
+  // the portal's users (cli/usage-users.ts)
+  ...USER_COMMANDS,
   {
     name: 'collect',
     usage: '--config FILE',

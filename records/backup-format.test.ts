@@ -4,7 +4,13 @@ import { BackupFileError, encodeBackup, parseBackup, type RecordsBackup } from '
 import { editBackup, editBackupLine } from './backup-testing.ts';
 import { GENESIS } from './chain.ts';
 
-const KNOWN = ['001_initial', '002_audit_period_index', '003_period_request', '004_responsibility'];
+const KNOWN = [
+  '001_initial',
+  '002_audit_period_index',
+  '003_period_request',
+  '004_responsibility',
+  '005_portal_users',
+];
 const T0 = Date.UTC(2026, 10, 1);
 
 const backup: RecordsBackup = {
@@ -33,6 +39,15 @@ const backup: RecordsBackup = {
         'reason',
         'by',
         'at_ms',
+      ],
+      portal_user: [
+        'username',
+        'display_name',
+        'role',
+        'branch',
+        'password_hash',
+        'created_at_ms',
+        'disabled_at_ms',
       ],
     },
     audit: { ok: true, checked: 1 },
@@ -92,6 +107,26 @@ const backup: RecordsBackup = {
         at_ms: T0 - 1,
       },
     ],
+    portal_user: [
+      {
+        username: 'wang.sj',
+        display_name: '王书记',
+        role: 'branch_secretary',
+        branch: 'B-PWR',
+        password_hash: 'scrypt$32768$8$1$c2FsdA==$aGFzaA==',
+        created_at_ms: T0 - 1,
+        disabled_at_ms: null,
+      },
+      {
+        username: 'zhao',
+        display_name: '赵 Zhao',
+        role: 'viewer',
+        branch: null,
+        password_hash: 'scrypt$32768$8$1$c2FsdA==$aGFzaA==',
+        created_at_ms: T0 - 1,
+        disabled_at_ms: T0,
+      },
+    ],
   },
 };
 const text = encodeBackup(backup);
@@ -111,7 +146,7 @@ const refused = (t: string | Buffer): string => {
 describe('records backup file', () => {
   it('is a header, one line per row (tables in migration order, columns in order), and a sealed end line', () => {
     const lines = text.trimEnd().split('\n');
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(12);
     expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'plantkpi-records-backup', migrations: KNOWN });
     expect(lines.slice(1, -1).map((l) => JSON.parse(l).table)).toEqual([
       'month_lock',
@@ -122,11 +157,13 @@ describe('records backup file', () => {
       'period_request',
       'task_closure',
       'points_entry',
+      'portal_user',
+      'portal_user',
     ]);
     expect(lines[1]).toBe(
       `{"table":"month_lock","row":{"period":"2026-10","at_ms":${T0},"by":"scheduler","reason":"月结 closed"}}`,
     );
-    expect(JSON.parse(lines[9]!)).toEqual({
+    expect(JSON.parse(lines[11]!)).toEqual({
       end: 'plantkpi-records-backup',
       rows: {
         month_lock: 1,
@@ -137,6 +174,7 @@ describe('records backup file', () => {
         period_request: 1,
         task_closure: 1,
         points_entry: 1,
+        portal_user: 2,
       },
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
@@ -174,11 +212,11 @@ describe('records backup file', () => {
       text,
       (l) => l.format !== undefined,
       (h) => {
-        h.migrations = [...KNOWN, '005_manifest_signatures'];
+        h.migrations = [...KNOWN, '006_manifest_signatures'];
       },
     );
     expect(refused(newer)).toBe(
-      'b.jsonl was taken at records migration 005_manifest_signatures, newer than this plantkpi knows (005_manifest_signatures unknown; its latest is 004_responsibility): restore it with the plantkpi that took it, or a newer one',
+      'b.jsonl was taken at records migration 006_manifest_signatures, newer than this plantkpi knows (006_manifest_signatures unknown; its latest is 005_portal_users): restore it with the plantkpi that took it, or a newer one',
     );
     const v2 = text.replace('"formatVersion":1', '"formatVersion":2');
     expect(refused(v2)).toMatch(
@@ -198,7 +236,7 @@ describe('records backup file', () => {
   });
 
   it('a backup from before a table was added (002: no period_request) is read, that table empty; a row of it refused', () => {
-    const later = ['period_request', 'task_closure', 'points_entry'];
+    const later = ['period_request', 'task_closure', 'points_entry', 'portal_user'];
     const edited = editBackup(text, (lines) =>
       lines
         .filter((l) => !later.some((t) => l.startsWith(`{"table":"${t}"`)))
@@ -219,6 +257,7 @@ describe('records backup file', () => {
     expect(b.header.migrations).toEqual(KNOWN.slice(0, 2));
     expect(b.rows.period_request).toEqual([]);
     expect(b.rows.points_entry).toEqual([]);
+    expect(b.rows.portal_user).toEqual([]);
     expect(b.rows.computed_period).toEqual(backup.rows.computed_period);
     // its header has no period_request: a line of it does not belong
     const stray = editBackup(older, (lines) => [
@@ -255,6 +294,22 @@ describe('records backup file', () => {
       },
     );
     expect(refused(unknownTable)).toMatch(/^b\.jsonl:5: unknown table 'users'/);
+    // the portal's sessions are never in a backup (NOT_BACKED_UP): a line of them does not belong
+    const session = editBackup(text, (lines) => [
+      ...lines,
+      '{"table":"portal_session","row":{"id_hash":"ab","username":"zhao","created_at_ms":1,"expires_at_ms":2,"csrf_secret":"s"}}',
+    ]);
+    expect(refused(session)).toMatch(/^b\.jsonl:12: unknown table 'portal_session'/);
+    const disabledText = editBackupLine(
+      text,
+      (l) => l.table === 'portal_user' && (l.row as { username: string }).username === 'zhao',
+      (l) => {
+        (l.row as Record<string, unknown>).disabled_at_ms = 'yes';
+      },
+    );
+    expect(refused(disabledText)).toBe(
+      'b.jsonl:11: column disabled_at_ms must be int8 or null, got "yes"; nothing was restored',
+    );
     const dropped = editBackup(text, (lines) =>
       lines.filter((l) => !l.startsWith('{"table":"export_manifest"')),
     );

@@ -21,10 +21,19 @@ export const BACKUP_FORMAT = 'plantkpi-records-backup';
 /** the layout of the lines above; a reader refuses a higher one */
 export const BACKUP_FORMAT_VERSION = 1;
 
-/** How a column's value is written: text, a nullable text, a bigint (as a JSON number: epoch ms, seq), an integer. */
-export type ColumnKind = 'text' | 'text?' | 'int8' | 'int4' | 'float8';
+/**
+ * How a column's value is written: text, a nullable text, a bigint (as a JSON number: epoch ms, seq), a nullable
+ * bigint, an integer, a double.
+ */
+export type ColumnKind = 'text' | 'text?' | 'int8' | 'int8?' | 'int4' | 'float8';
 
-export type TableName = keyof RecordsDb;
+/**
+ * The tables a backup leaves out, deliberately: the portal's sessions are ephemeral (a restore empties them, and
+ * everyone signs in again). A new table is either in BACKUP_COLUMNS or here.
+ */
+export const NOT_BACKED_UP = ['portal_session'] as const;
+
+export type TableName = Exclude<keyof RecordsDb, (typeof NOT_BACKED_UP)[number]>;
 
 /**
  * Every column of every table (tables.ts; the compiler holds the two together), in the order the migrations created
@@ -75,6 +84,15 @@ export const BACKUP_COLUMNS = {
     by: 'text',
     at_ms: 'int8',
   },
+  portal_user: {
+    username: 'text',
+    display_name: 'text',
+    role: 'text',
+    branch: 'text?',
+    password_hash: 'text',
+    created_at_ms: 'int8',
+    disabled_at_ms: 'int8?',
+  },
 } as const satisfies { [T in TableName]: { [C in keyof RecordsDb[T]]-?: ColumnKind } };
 
 export const BACKUP_TABLES = Object.keys(BACKUP_COLUMNS) as TableName[];
@@ -89,6 +107,7 @@ export const BACKUP_ORDER: { [T in TableName]: readonly (keyof RecordsDb[T] & st
   period_request: ['kind', 'period'],
   task_closure: ['task'],
   points_entry: ['id'],
+  portal_user: ['username'],
 };
 
 /** A row as written: column name to value (int8, int4 and float8 as numbers). */
@@ -291,9 +310,13 @@ function checkRow(
           ? v === null || typeof v === 'string'
           : kind === 'float8'
             ? typeof v === 'number' && Number.isFinite(v)
-            : Number.isSafeInteger(v);
+            : kind === 'int8?'
+              ? v === null || Number.isSafeInteger(v)
+              : Number.isSafeInteger(v);
     if (!ok)
-      throw bad(`column ${c} must be ${kind === 'text?' ? 'text or null' : kind}, got ${JSON.stringify(v)}`);
+      throw bad(
+        `column ${c} must be ${kind === 'text?' ? 'text or null' : kind === 'int8?' ? 'int8 or null' : kind}, got ${JSON.stringify(v)}`,
+      );
     out[c] = v as string | number | null;
   }
   return out;

@@ -3,7 +3,8 @@
  * file). A backup reads every table in one read-only snapshot (repeatable read; the embedded folder is held under
  * its lock by the open, so no other process writes it meanwhile). A restore replaces every table in one
  * transaction, with the tables locked, and commits only when the audit chain it loaded verifies exactly as the
- * source's did when it was read: seq, times and hashes are copied, never recomputed, and no entry is added.
+ * source's did when it was read: seq, times and hashes are copied, never recomputed, and no entry is added. The
+ * portal's sessions are not in a backup (NOT_BACKED_UP): a restore empties them, so everyone signs in again.
  */
 import { type Kysely, sql } from 'kysely';
 import { RefusedError } from '../config/errors.ts';
@@ -17,6 +18,7 @@ import {
   type BackupRow,
   backupTableColumns,
   type ColumnKind,
+  NOT_BACKED_UP,
   type RecordsBackup,
   type TableName,
 } from './backup-format.ts';
@@ -90,6 +92,7 @@ async function selectTable(db: Kysely<RecordsDb>, table: TableName): Promise<Bac
       const v = r[c];
       if (kind === 'text' || kind === 'text?') row[c] = v as string | null;
       else if (kind === 'float8') row[c] = Number(v);
+      else if (kind === 'int8?' && v === null) row[c] = null;
       else {
         // int8 comes back as text (pg) or bigint (PGlite): epoch ms and seq are well inside 2^53
         const n = Number(v);
@@ -127,9 +130,8 @@ export async function restoreRecords(
   try {
     return await db.transaction().execute(async (trx) => {
       const any = trx as unknown as AnyDb;
-      await sql`lock table ${sql.join(BACKUP_TABLES.map((t) => sql.table(t)))} in access exclusive mode`.execute(
-        trx,
-      );
+      const all = [...BACKUP_TABLES, ...NOT_BACKED_UP];
+      await sql`lock table ${sql.join(all.map((t) => sql.table(t)))} in access exclusive mode`.execute(trx);
       const replaced = await countRows(trx);
       const head = await trx.selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirst();
       const empty =
@@ -138,7 +140,9 @@ export async function restoreRecords(
         throw new RefusedError(
           `the records store ${describeTarget(target)} is not empty (${describeCounts(replaced)}): a restore replaces all of it; add --force to replace it (in one transaction), or restore into an empty store`,
         );
-      for (const table of [...BACKUP_TABLES].reverse()) await any.deleteFrom(table).execute();
+      // the sessions go first (they name users) and stay empty: everyone signs in again after a restore
+      for (const table of [...NOT_BACKED_UP, ...[...BACKUP_TABLES].reverse()])
+        await any.deleteFrom(table).execute();
       for (const table of BACKUP_TABLES) {
         const rows = backup.rows[table];
         for (let i = 0; i < rows.length; i += INSERT_ROWS)
@@ -187,6 +191,7 @@ export function describeCounts(c: TableCounts): string {
     // the responsibility loop's, when there are any (a plant without one keeps its old line)
     ...(c.task_closure > 0 ? [n(c.task_closure, 'task closure')] : []),
     ...(c.points_entry > 0 ? [n(c.points_entry, 'points entry', 'points entries')] : []),
+    ...(c.portal_user > 0 ? [n(c.portal_user, 'portal user')] : []),
   ].join(', ');
 }
 

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS } from './chain.ts';
 import { handEditTests } from './contract-edits.ts';
 import { responsibilityTests } from './contract-responsibility.ts';
+import { usersTests } from './contract-users.ts';
 import type { RecordsStore } from './port.ts';
 
 export interface RecordsFixture {
@@ -270,5 +271,6 @@ export function recordsContract(
 
     handEditTests(() => ({ store, edit }));
     responsibilityTests(() => ({ store, reopen }));
+    usersTests(() => ({ store, reopen, edit, now: () => clock }));
   });
 }

@@ -1,7 +1,9 @@
 /**
  * The records store: what must outlast Redis (month locks, the audit log, the computed-period index, export
- * manifests). One port, one contract suite (contract.ts), PostgreSQL and the embedded PGlite behind it (store.ts).
+ * manifests, the portal's users and sessions). One port, one contract suite (contract.ts), PostgreSQL and the
+ * embedded PGlite behind it (store.ts).
  */
+import type { UsersStore } from './port-users.ts';
 
 /** A month (or other period label) closed against recomputation until it is reopened. */
 export interface MonthLock {
@@ -127,7 +129,8 @@ export interface PointsRecord {
   atMs: number;
 }
 
-export interface RecordsStore {
+/** The portal's users and sessions are part of it (port-users.ts): kept beside the audit log they write to. */
+export interface RecordsStore extends UsersStore {
   /**
    * Locks a period; with its `lock` audit entry in the same transaction. A period already locked keeps its first
    * lock and no entry is written: returns false then.

@@ -61,6 +61,37 @@ describe('the embedded records store, shared by turns', { timeout: 60_000 }, () 
     }
   });
 
+  it("forwards the portal's users and sessions, each call a turn", async () => {
+    const dir = pglite.freshDir();
+    const a = await openSharedRecords({ dir }, { idleMs: 60_000 });
+    const b = await openSharedRecords({ dir }, { idleMs: 60_000 });
+    const hash = 'scrypt$32768$8$1$c2FsdA==$aGFzaA==';
+    try {
+      const u = {
+        username: 'wang.sj',
+        displayName: '王书记',
+        role: 'branch_secretary' as const,
+        branch: 'B-PWR',
+      };
+      await a.addUser({ ...u, passwordHash: hash }, 'admin');
+      expect(await b.setPassword('wang.sj', hash.replace('aGFzaA', 'aGFzaB'), 'admin')).toBe(true);
+      expect((await a.user('wang.sj'))?.passwordHash).toMatch(/aGFzaB/);
+      expect((await b.users()).map((x) => x.username)).toEqual(['wang.sj']);
+      const s = { idHash: 'h1', username: 'wang.sj', createdAtMs: 1, expiresAtMs: 100, csrfSecret: 'c' };
+      await a.createSession(s);
+      await a.createSession({ ...s, idHash: 'h2', expiresAtMs: 10 });
+      expect((await b.session('h1', 50))?.session).toEqual(s);
+      expect(await b.purgeSessions(50)).toBe(1);
+      await a.deleteSession('h1');
+      expect(await b.session('h1', 50)).toBeUndefined();
+      expect(await a.disableUser('wang.sj', 'admin', 'left')).toBe(true);
+      expect((await b.list()).map((e) => e.action)).toEqual(['user-add', 'user-password', 'user-disable']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('another process appending at the same time: every entry kept, one chain', async () => {
     const dir = pglite.freshDir();
     const here = await openSharedRecords({ dir }, { idleMs: 60_000 });

@@ -38,7 +38,7 @@ export function inOneTurn<T>(store: RecordsStore, fn: (s: RecordsStore) => Promi
 class TakingTurns implements RecordsStore {
   private store: Promise<RecordsStore> | null = null;
   private closing: Promise<void> | null = null;
-  private users = 0;
+  private callers = 0;
   private idle: { timer: NodeJS.Timeout; poll: NodeJS.Timeout } | null = null;
   private closed = false;
 
@@ -55,7 +55,7 @@ class TakingTurns implements RecordsStore {
     if (this.closed) throw new Error('records store closed');
     this.stopIdle();
     while (this.closing !== null) await this.closing;
-    this.users++; // from here on, no close starts until this call is done
+    this.callers++; // from here on, no close starts until this call is done
     try {
       this.store ??= this.open();
       let s: RecordsStore;
@@ -67,8 +67,8 @@ class TakingTurns implements RecordsStore {
       }
       return await fn(s);
     } finally {
-      this.users--;
-      if (this.users === 0) this.released();
+      this.callers--;
+      if (this.callers === 0) this.released();
     }
   }
 
@@ -103,7 +103,7 @@ class TakingTurns implements RecordsStore {
 
   private closeNow(): void {
     this.stopIdle();
-    if (this.users > 0 || this.store === null || this.closing !== null) return;
+    if (this.callers > 0 || this.store === null || this.closing !== null) return;
     const store = this.store;
     this.store = null;
     this.closing = store
@@ -134,10 +134,19 @@ class TakingTurns implements RecordsStore {
   award: RecordsStore['award'] = (...a) => this.use((s) => s.award(...a));
   replaceLedger: RecordsStore['replaceLedger'] = (...a) => this.use((s) => s.replaceLedger(...a));
   ledger: RecordsStore['ledger'] = (...a) => this.use((s) => s.ledger(...a));
+  addUser: RecordsStore['addUser'] = (...a) => this.use((s) => s.addUser(...a));
+  setPassword: RecordsStore['setPassword'] = (...a) => this.use((s) => s.setPassword(...a));
+  disableUser: RecordsStore['disableUser'] = (...a) => this.use((s) => s.disableUser(...a));
+  user: RecordsStore['user'] = (...a) => this.use((s) => s.user(...a));
+  users: RecordsStore['users'] = () => this.use((s) => s.users());
+  createSession: RecordsStore['createSession'] = (...a) => this.use((s) => s.createSession(...a));
+  session: RecordsStore['session'] = (...a) => this.use((s) => s.session(...a));
+  deleteSession: RecordsStore['deleteSession'] = (...a) => this.use((s) => s.deleteSession(...a));
+  purgeSessions: RecordsStore['purgeSessions'] = (...a) => this.use((s) => s.purgeSessions(...a));
 
   async close(): Promise<void> {
     // calls under way finish first; then the folder is let go
-    while (this.users > 0 || this.closing !== null) {
+    while (this.callers > 0 || this.closing !== null) {
       if (this.closing !== null) await this.closing;
       else await new Promise((r) => setTimeout(r, 10));
     }

@@ -1,7 +1,8 @@
 /**
  * The records store on Kysely: the same queries for PostgreSQL and PGlite (open.ts picks the dialect). Appends are
  * serialized by the row lock on `audit_head` (SELECT ... FOR UPDATE), so the chain stays linear whatever the number
- * of processes; lock, reopen and saveManifest write their audit entry in the same transaction as their change.
+ * of processes; lock, reopen and saveManifest write their audit entry in the same transaction as their change. The
+ * responsibility loop's records are in responsibility.ts, the portal's users and sessions in users.ts.
  */
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
@@ -20,6 +21,7 @@ import type {
 } from './port.ts';
 import * as resp from './responsibility.ts';
 import type { AuditLogTable, ComputedPeriodTable, RecordsDb } from './tables.ts';
+import * as portal from './users.ts';
 
 const num = (v: string | number | bigint): number => Number(v);
 
@@ -253,6 +255,19 @@ export class KyselyRecords implements RecordsStore {
   replaceLedger: RecordsStore['replaceLedger'] = (period, entries) =>
     resp.replaceLedger(this.db, this.now(), period, entries);
   ledger: RecordsStore['ledger'] = (filter) => resp.ledger(this.db, filter);
+
+  // the portal's users and sessions (users.ts)
+  addUser: RecordsStore['addUser'] = (u, by) => portal.addUser(this.db, this.appendTo, this.now(), u, by);
+  setPassword: RecordsStore['setPassword'] = (username, hash, by) =>
+    portal.setPassword(this.db, this.appendTo, username, hash, by);
+  disableUser: RecordsStore['disableUser'] = (username, by, reason) =>
+    portal.disableUser(this.db, this.appendTo, this.now(), username, by, reason);
+  user: RecordsStore['user'] = (username) => portal.user(this.db, username);
+  users: RecordsStore['users'] = () => portal.users(this.db);
+  createSession: RecordsStore['createSession'] = (s) => portal.createSession(this.db, s);
+  session: RecordsStore['session'] = (idHash, nowMs) => portal.session(this.db, idHash, nowMs);
+  deleteSession: RecordsStore['deleteSession'] = (idHash) => portal.deleteSession(this.db, idHash);
+  purgeSessions: RecordsStore['purgeSessions'] = (nowMs) => portal.purgeSessions(this.db, nowMs);
 
   async close(): Promise<void> {
     await this.db.destroy();

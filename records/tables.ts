@@ -3,6 +3,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 /** int8 columns: PostgreSQL returns them as text (pg) or bigint (PGlite); the store turns them into numbers. */
 type Int8 = ColumnType<string | number | bigint, number, number>;
+/** a nullable int8 column */
+type Int8OrNull = ColumnType<string | number | bigint | null, number | null, number | null>;
 
 export interface MonthLockTable {
   period: string;
@@ -86,6 +88,31 @@ export interface PointsEntryTable {
   at_ms: Int8;
 }
 
+/** A portal user (migration 005): never deleted, only disabled. */
+export interface PortalUserTable {
+  username: string;
+  display_name: string;
+  /** 'energy_manager' | 'branch_secretary' | 'viewer' */
+  role: string;
+  /** a branches[].id; required for a secretary, null for an energy manager */
+  branch: string | null;
+  /** scrypt$N$r$p$salt$hash (portal/password.ts); never a password */
+  password_hash: string;
+  created_at_ms: Int8;
+  /** when it was disabled, epoch ms; null while it may sign in */
+  disabled_at_ms: Int8OrNull;
+}
+
+/** A signed-in browser (migration 005): ephemeral, not backed up. */
+export interface PortalSessionTable {
+  /** sha256 (hex) of the id in the cookie */
+  id_hash: string;
+  username: string;
+  created_at_ms: Int8;
+  expires_at_ms: Int8;
+  csrf_secret: string;
+}
+
 export interface RecordsDb {
   month_lock: MonthLockTable;
   audit_log: AuditLogTable;
@@ -95,4 +122,6 @@ export interface RecordsDb {
   period_request: PeriodRequestTable;
   task_closure: TaskClosureTable;
   points_entry: PointsEntryTable;
+  portal_user: PortalUserTable;
+  portal_session: PortalSessionTable;
 }

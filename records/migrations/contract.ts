@@ -88,7 +88,7 @@ export function migrationContract(
       } finally {
         await store.close(); // the embedded folder is one opener's at a time
       }
-      expect(LATEST).toBe('004_responsibility');
+      expect(LATEST).toBe('005_portal_users');
       expect(await applied(target)).toEqual(Object.keys(MIGRATIONS));
       expect(await hasIndex(target, 'audit_log_period_seq')).toBe(true);
     });
@@ -139,7 +139,19 @@ export function migrationContract(
           by: 'w',
           reason: 'r',
         });
-        expect(await store.verify()).toEqual({ ok: true, checked: 3 });
+        // and 005's users, audited onto the same chain
+        await store.addUser(
+          {
+            username: 'li.wei',
+            displayName: '李伟',
+            role: 'energy_manager',
+            branch: null,
+            passwordHash: 'scrypt$32768$8$1$c2FsdA==$aGFzaA==',
+          },
+          'admin',
+        );
+        expect((await store.users()).map((u) => u.username)).toEqual(['li.wei']);
+        expect(await store.verify()).toEqual({ ok: true, checked: 4 });
       } finally {
         await store.close();
       }

@@ -13,12 +13,14 @@ import { m001Initial } from './001_initial.ts';
 import { m002AuditPeriodIndex } from './002_audit_period_index.ts';
 import { m003PeriodRequest } from './003_period_request.ts';
 import { m004Responsibility } from './004_responsibility.ts';
+import { m005PortalUsers } from './005_portal_users.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': m001Initial,
   '002_audit_period_index': m002AuditPeriodIndex,
   '003_period_request': m003PeriodRequest,
   '004_responsibility': m004Responsibility,
+  '005_portal_users': m005PortalUsers,
 };
 
 export const LATEST = Object.keys(MIGRATIONS).at(-1) as string;
