@@ -8,8 +8,6 @@ import { CliError, EXIT, UsageError } from '../config/errors.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { recordsTarget } from '../records/open.ts';
-import type { RecordsStore } from '../records/port.ts';
-import type { UsersStore } from '../records/port-users.ts';
 import { openSharedRecords } from '../records/shared.ts';
 import { openStore } from '../store/open.ts';
 import { dataDirToRead, type Io, type Parsed } from './args.ts';
@@ -37,8 +35,6 @@ export interface ServeHooks {
   stop?: Promise<unknown>;
   /** told the address once listening (tests: port 0) */
   listening?: (url: string) => void;
-  /** the records as the portal gets them (tests: users kept beside a records store that has none yet) */
-  records?: (r: RecordsStore) => Promise<RecordsStore & UsersStore>;
 }
 
 export async function cmdServe(o: Parsed, io: Io, hooks: ServeHooks = {}): Promise<number> {
@@ -58,16 +54,11 @@ export async function cmdServe(o: Parsed, io: Io, hooks: ServeHooks = {}): Promi
   const records = await openSharedRecords(recordsTarget(config, data));
   const { buildPortal } = await import('../portal/app.ts');
   try {
-    const portalRecords = hooks.records ? await hooks.records(records) : records;
-    if (typeof (portalRecords as Partial<UsersStore>).user !== 'function')
-      throw new CliError(
-        '记录库没有用户 the records store of this build keeps no portal users yet (records/port-users.ts): 门户无法登录 the portal could not sign anyone in',
-      );
     const app = await buildPortal({
       plant,
       dataDir: data,
       store,
-      records: portalRecords as RecordsStore & UsersStore,
+      records,
       secureCookies: o.values.secure === 'true',
       logger: { level: 'warn' },
     });

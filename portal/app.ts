@@ -22,7 +22,7 @@ import Fastify, {
 import type { z } from 'zod';
 import type { Plant } from '../kpi/plant.ts';
 import type { RecordsStore } from '../records/port.ts';
-import type { PortalUser, UsersStore } from '../records/port-users.ts';
+import type { PortalUser } from '../records/port-users.ts';
 import type { SeriesStore } from '../store/port.ts';
 import { registerActions } from './api/actions.ts';
 import { registerBranches } from './api/branches.ts';
@@ -40,8 +40,8 @@ export interface PortalOptions {
   dataDir: string;
   /** the series store, opened by the caller (store/open.ts openStore) */
   store: SeriesStore;
-  /** the records store with its users and sessions (records/shared.ts openSharedRecords) */
-  records: RecordsStore & UsersStore;
+  /** the records store, with its users and sessions (records/shared.ts openSharedRecords) */
+  records: RecordsStore;
   /** the clock, epoch ms; the wall clock by default */
   now?: () => number;
   /** mark the session cookie Secure and send HSTS (the portal is served over HTTPS) */

@@ -4,13 +4,13 @@
  */
 import type { Plant } from '../kpi/plant.ts';
 import type { RecordsStore } from '../records/port.ts';
-import type { PortalSession, PortalUser, UsersStore } from '../records/port-users.ts';
+import type { PortalSession, PortalUser } from '../records/port-users.ts';
 import type { PortalData } from './data.ts';
 
 export interface PortalContext {
   plant: Plant;
   data: PortalData;
-  records: RecordsStore & UsersStore;
+  records: RecordsStore;
   /** the clock: sessions, rate limits, closures (epoch ms) */
   now: () => number;
   /** the data directory: evidence files go to DATA/evidence */

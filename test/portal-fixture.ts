@@ -1,8 +1,7 @@
 /**
  * The portal's tests on real data: the reference plant's October 2026 imported into a fresh data directory (with a
  * pledge per branch and a manual task per branch added to its tasks), the embedded records store shared in turns as
- * `plantkpi serve` opens it, and one user per role. Users live in a test-only in-memory UsersStore beside the real
- * records store until the records store implements UsersStore (portal/testing/memory-users.ts).
+ * `plantkpi serve` opens it, and one user per role in it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,14 +10,13 @@ import { expect } from 'vitest';
 import { loadPlantConfig } from '../config/load.ts';
 import { compilePlant } from '../kpi/plant.ts';
 import { buildPortal, type PortalOptions } from '../portal/app.ts';
-import { withUsers } from '../portal/testing/memory-users.ts';
 import { recordsTarget } from '../records/open.ts';
 import type { RecordsStore } from '../records/port.ts';
 import { openSharedRecords } from '../records/shared.ts';
 import { openStore } from '../store/open.ts';
 import type { SeriesStore } from '../store/port.ts';
 import { cli, REFERENCE, REFERENCE_CONFIG, tempDir } from './helpers.ts';
-import { password, testUsers } from './portal-users.ts';
+import { addTestUsers, password } from './portal-users.ts';
 
 export const EXTRA_TASKS = `
   - { id: P-PWR, title: 锅炉房安全生产无事故 No accident in the boiler house, kind: pledge, owner: { type: branch, id: B-PWR }, due: "2026-10-31", points: 3 }
@@ -67,7 +65,8 @@ export async function portalFixture(prefix: string): Promise<Fixture> {
   const now = () => clock.ms;
   const store = await openStore(parsed, data);
   const shared = await openSharedRecords(recordsTarget(parsed, data), { now });
-  const records = withUsers(shared, await testUsers(shared, now));
+  await addTestUsers(shared);
+  const records = shared;
   const build = (o: Partial<PortalOptions> = {}) =>
     buildPortal({ plant, dataDir: data, store, records, now, ...o });
   const app = await build();

@@ -7,8 +7,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRecords, recordsDir } from '../records/open.ts';
 import { cli, ROOT } from './helpers.ts';
 import { PERIOD, password, portalData } from './portal-fixture.ts';
+import { addTestUsers } from './portal-users.ts';
 
 let d: Awaited<ReturnType<typeof portalData>>;
 let child: ChildProcess;
@@ -20,14 +22,15 @@ const rssMb = (pid: number) =>
 
 beforeAll(async () => {
   d = await portalData('plantkpi-portal-serve-');
-  child = spawn(
-    'node',
-    ['--import', 'tsx', path.join(ROOT, 'test', 'portal-serve-child.ts'), d.config, d.data],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // the users in the records store, as `plantkpi user add` puts them there; the folder let go before serve opens it
+  const records = await openRecords({ dir: recordsDir(d.data) });
+  await addTestUsers(records);
+  await records.close();
+  const args = ['serve', '--config', d.config, '--data', d.data, '--port', '0'];
+  child = spawn('node', [path.join(ROOT, 'bin', 'plantkpi.js'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (b) => (out += b));
   child.stderr!.on('data', (b) => (out += b));
   const deadline = Date.now() + 60_000;

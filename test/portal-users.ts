@@ -1,7 +1,6 @@
-/** The portal tests' users, one per role (no vitest import: the serve child process loads it too). */
+/** The portal tests' users, one per role. */
 
 import { hashPassword } from '../portal/password.ts';
-import { MemoryUsers } from '../portal/testing/memory-users.ts';
 import type { RecordsStore } from '../records/port.ts';
 import type { PortalRole } from '../records/port-users.ts';
 
@@ -14,10 +13,8 @@ export const USERS: Record<string, { role: PortalRole; branch: string | null; di
 
 export const password = (u: string) => `pw-${u}-2026!`;
 
-/** The test users in a test-only in-memory store, audited into `records`. */
-export async function testUsers(records: RecordsStore, now: () => number = Date.now): Promise<MemoryUsers> {
-  const users = new MemoryUsers(records, now);
+/** Adds the test users to the records store (audited there, as `plantkpi user add` does). */
+export async function addTestUsers(records: Pick<RecordsStore, 'addUser'>): Promise<void> {
   for (const [username, u] of Object.entries(USERS))
-    await users.addUser({ username, ...u, passwordHash: await hashPassword(password(username)) }, 'test');
-  return users;
+    await records.addUser({ username, ...u, passwordHash: await hashPassword(password(username)) }, 'test');
 }
