@@ -75,6 +75,10 @@ describe('portal access', () => {
       expect(canSeeBranch(u, 'B-PWR')).toBe(false);
     }
     expect(readScope(pwr, plant, 'team', 'T-BLR').ok).toBe(true);
+    // a secretary of a branch the plant does not declare (the store does not know the config) sees nothing
+    const stray: Who = { username: 's3', role: 'branch_secretary', branch: 'B-GONE' };
+    expect(readScope(stray, plant, 'branch', 'B-GONE')).toMatchObject({ ok: false, status: 403 });
+    expect(openableBranches(stray, plant)).toEqual([]);
   });
 
   it('acting: a secretary closes its own branch’s manual tasks and pledges (any owner level), nothing else', () => {

@@ -246,6 +246,16 @@ describe('sign-in', { timeout: 60_000 }, () => {
     expect((await tryLogin('viewer', password('viewer'))).statusCode).toBe(200);
   });
 
+  it('a disabled user gets the same answer as a wrong password, and its open session stops working', async () => {
+    const wrong = await tryLogin('sec-ely', 'wrong');
+    const open = await login(app, 'sec-ely');
+    await f.records.disableUser('sec-ely', 'test', '调岗 moved to another post');
+    const r = await tryLogin('sec-ely', password('sec-ely'));
+    expect(r.statusCode).toBe(401);
+    expect(r.json().message).toBe(wrong.json().message);
+    expect((await app.inject({ url: '/api/me', headers: { cookie: open.cookie } })).statusCode).toBe(401);
+  });
+
   it('a cross-site Origin is refused; the same origin is not', async () => {
     const r = await tryLogin('em', password('em'), { origin: 'http://evil.example' });
     expect(r.statusCode).toBe(403);
