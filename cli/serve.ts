@@ -65,6 +65,7 @@ export async function cmdServe(o: Parsed, io: Io, hooks: ServeHooks = {}): Promi
     try {
       await app.listen({ port, host });
     } catch (err) {
+      await app.close();
       throw new CliError(
         `门户无法监听 the portal cannot listen on ${host}:${port}: ${(err as Error).message}`,
       );
