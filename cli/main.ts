@@ -104,6 +104,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await (await import('./users.ts')).cmdUser(rest, io, parse);
       case 'scorecard':
         return await (await import('./scorecard.ts')).cmdScorecard(parse(rest), io);
+      case 'serve':
+        // loaded on demand: the web server's libraries are needed by this command only
+        return await (await import('./serve.ts')).cmdServe(parse(rest), io);
       case 'savings':
         return await (await import('./savings.ts')).cmdSavings(parse(rest), io);
       case 'demo':

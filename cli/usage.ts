@@ -5,6 +5,7 @@
  */
 import { EXIT, type ExitCode } from '../config/errors.ts';
 import { displayWidth } from '../kpi/present.ts';
+import { SERVE_COMMAND } from './usage-serve.ts';
 import { USER_COMMANDS } from './usage-users.ts';
 
 export interface OptionSpec {
@@ -255,6 +256,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
   },
+  SERVE_COMMAND,
   {
     name: 'savings',
     usage: '--config FILE --period P [--data DIR] [--format table|json]',
