@@ -1,6 +1,6 @@
 /**
- * `plantkpi serve --config FILE [--data DIR] [--port 8080] [--host 127.0.0.1] [--secure]`: the branch portal
- * (portal/app.ts) on the store and records the other commands use: the series store from `openStore`, the records
+ * `plantkpi serve --config FILE [--data DIR] [--port 8080] [--host 127.0.0.1] [--secure] [--trust-proxy]`: the
+ * branch portal (portal/app.ts) on the store and records the other commands use: the series store from `openStore`, the records
  * from `recordsTarget` + `openSharedRecords` (the embedded folder is taken in turns with the worker). Runs until
  * SIGINT or SIGTERM (or `stop`, for tests), then closes the server and both stores.
  */
@@ -60,6 +60,7 @@ export async function cmdServe(o: Parsed, io: Io, hooks: ServeHooks = {}): Promi
       store,
       records,
       secureCookies: o.values.secure === 'true',
+      trustProxy: o.values['trust-proxy'] === 'true',
       logger: { level: 'warn' },
     });
     try {

@@ -3,7 +3,7 @@ import type { CommandSpec } from './usage.ts';
 
 export const SERVE_COMMAND: CommandSpec = {
   name: 'serve',
-  usage: '--config FILE [--data DIR] [--port 8080] [--host 127.0.0.1] [--secure]',
+  usage: '--config FILE [--data DIR] [--port 8080] [--host 127.0.0.1] [--secure] [--trust-proxy]',
   zh: '党支部门户：JSON 接口（登录、积分卡、责任区、导出、销号），供浏览器使用',
   en: 'the branch portal: its JSON API (sign-in, scorecards, areas, exports, closures) for the browser',
   notes: [
@@ -28,6 +28,10 @@ export const SERVE_COMMAND: CommandSpec = {
     secure: {
       zh: '经 HTTPS 提供（反向代理之后）：Cookie 加 Secure，发送 HSTS',
       en: 'served over HTTPS (behind a reverse proxy): Secure cookies and HSTS',
+    },
+    'trust-proxy': {
+      zh: '在反向代理之后：按 X-Forwarded-For 识别客户端 IP（登录限流）；只在代理设置该头时使用',
+      en: "behind a reverse proxy: the client's IP from X-Forwarded-For (sign-in limits); only when the proxy sets it",
     },
   },
 };
