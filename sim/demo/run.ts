@@ -48,6 +48,8 @@ export interface DemoOptions {
 export interface DemoResult {
   /** the config as run (sources pointed at the demo's services, the meter replacement recorded) */
   config: PlantConfig;
+  /** where the store and the embedded records are: what `--data` is to the other commands (`serve`, `user`) */
+  storeDir: string;
   month: PeriodResult;
   days: PeriodResult[];
   /** the month's scorecard (null for part of a month, or a site without a responsibility loop) */
@@ -68,6 +70,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const { config: loaded } = loadPlantConfig(o.configFile);
   const { startMs, endMs, period } = demoWindow(loaded.site.timeZone, o.days);
   rmSync(o.dataDir, { recursive: true, force: true });
+  const storeDir = path.join(o.dataDir, 'store');
 
   // 1. services, and the config the collector runs with
   const services = await startServices({ dataDir: o.dataDir, mqttUrl: o.mqttUrl, opcuaVars: OPCUA_VARS });
@@ -80,7 +83,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     nowMs: o.nowMs,
   });
   if (o.influx) await createInfluxDatabase(o.influx);
-  const store = await openStore(config, path.join(o.dataDir, 'store'));
+  const store = await openStore(config, storeDir);
   const collector = await startCollector(config, () => {}, { store });
 
   // 2. publish
@@ -124,11 +127,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     plant,
     period,
     { fromMs: startMs - 1, toMs: endMs + 1 },
-    recordsTarget(kpiConfig, path.join(o.dataDir, 'store')),
+    recordsTarget(kpiConfig, storeDir),
   );
   await store.close();
   return {
     config: kpiConfig,
+    storeDir,
     ...kpis,
     published,
     deadLettered: counts.deadLettered[mqttSource] ?? 0,
