@@ -160,6 +160,11 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
     throw new UsageError(
       '--influx-database NAME 只能与 --influx URL 同用 (--influx-database NAME goes with --influx URL)',
     );
+  const serve = o.values.serve === 'true';
+  if (!serve && (o.values.port !== undefined || o.values.host !== undefined))
+    throw new UsageError('--port 与 --host 只能与 --serve 同用 (--port and --host go with --serve)');
+  // checked before the month is simulated, not after
+  const listen = serve ? (await import('./serve.ts')).listenAddress(o) : undefined;
   const { runDemo } = await import('../sim/demo/run.ts');
   const { demoSummary } = await import('../sim/demo/summary.ts');
   const t0 = Date.now();
@@ -206,5 +211,10 @@ export async function cmdDemo(o: Parsed, io: Io): Promise<number> {
       : '\n(导出只在整月 The export is written for the whole month: --days 31)\n',
   );
   io.out(`用时 Took ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-  return EXIT.ok;
+  if (listen === undefined) return EXIT.ok;
+  // the portal on what the demo left, its own handles closed (runDemo closes the store and the records)
+  const { serveDemo } = await import('./demo-serve.ts');
+  const manage = `plantkpi user list --config ${configFile} --data ${r.storeDir}`;
+  io.out('\n');
+  return serveDemo({ config: r.config, plant, storeDir: r.storeDir, ...listen, manage }, io);
 }

@@ -87,7 +87,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'demo',
     usage:
       '[--days N] [--seed N] [--faults rollover,replacement,outage,bad-payloads|none] [--data DIR]\n' +
-      '[--mqtt URL] [--influx URL [--influx-database NAME]] [--redis URL]',
+      '[--mqtt URL] [--influx URL [--influx-database NAME]] [--redis URL]\n' +
+      '[--serve [--port 8080] [--host 127.0.0.1]]',
     zh: '模拟镁业基地 2026 年 10 月：OPC UA 与 MQTT -> 采集 -> 存储 -> 指标、汇总与导出',
     en: 'a simulated magnesium site for October 2026: OPC UA and MQTT -> collector -> store -> KPIs, summary, export',
     options: {
@@ -108,6 +109,16 @@ export const COMMANDS: readonly CommandSpec[] = [
         en: 'its database (default plantkpi)',
       },
       redis: { arg: 'URL', zh: '在这个 Redis 上运行指标作业', en: 'run the KPI jobs on this Redis' },
+      serve: {
+        zh: '算完后在演示数据上运行党支部门户，打印演示用户及本次随机密码；Ctrl-C 退出',
+        en: "then serve the branch portal on the demo's data, printing demo users with passwords new each run; Ctrl-C stops",
+      },
+      port: { arg: 'N', zh: '门户端口（默认 8080）', en: "the portal's port (default 8080)" },
+      host: {
+        arg: 'ADDR',
+        zh: '门户监听地址（默认 127.0.0.1）',
+        en: 'the address it listens on (default 127.0.0.1)',
+      },
     },
   },
   {
