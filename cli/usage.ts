@@ -111,7 +111,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       redis: { arg: 'URL', zh: '在这个 Redis 上运行指标作业', en: 'run the KPI jobs on this Redis' },
       serve: {
         zh: '算完后在演示数据上运行党支部门户，打印演示用户及本次随机密码；Ctrl-C 退出',
-        en: "then serve the branch portal on the demo's data, printing demo users with passwords new each run; Ctrl-C stops",
+        en: 'then serve the branch portal on its data, with demo users and passwords new each run',
       },
       port: { arg: 'N', zh: '门户端口（默认 8080）', en: "the portal's port (default 8080)" },
       host: {

@@ -5,14 +5,14 @@
  * with new passwords.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoUsers, issueDemoUsers } from '../cli/demo-serve.ts';
 import { loadPlantConfig } from '../config/load.ts';
 import { verifyPassword } from '../portal/password.ts';
 import { openRecords, recordsDir } from '../records/open.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { cli, ROOT, tempDir } from './helpers.ts';
 
 const tmp = tempDir('plantkpi-demo-serve-');
 let child: ChildProcess | undefined;
@@ -123,4 +123,21 @@ describe('plantkpi demo --serve', () => {
       await records.close();
     }
   }, 120_000);
+});
+
+describe('plantkpi demo --serve options', () => {
+  it('--port or --host without --serve, or a port out of range, is a usage error, exit 2, before anything starts', async () => {
+    const data = path.join(tmp.dir, 'not-started');
+    for (const [extra, says] of [
+      [['--port', '8080'], /--port and --host go with --serve/],
+      [['--host', '0.0.0.0'], /--port and --host go with --serve/],
+      [['--serve', '--port', '70000'], /--port 70000: .*0 to 65535/],
+    ] as const) {
+      const r = await cli('demo', '--days', '1', '--data', data, ...extra);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(says);
+      expect(r.err).toContain('[--serve [--port 8080] [--host 127.0.0.1]]');
+    }
+    expect(existsSync(data)).toBe(false);
+  });
 });
