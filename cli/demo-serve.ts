@@ -130,6 +130,8 @@ export async function serveDemo(d: DemoServe, io: Io): Promise<number> {
   try {
     const records = await openSharedRecords(recordsTarget(d.config, d.storeDir));
     try {
+      // a records folder the demo never made (part of a month) is created here: seconds on a slow machine
+      io.out('门户启动中 Starting the portal: 演示用户写入记录库 demo users into the records store ...\n');
       const users = await issueDemoUsers(records, demoUsers(d.config));
       const run = { plant: d.plant, data: d.storeDir, store, records, port: d.port, host: d.host };
       await runPortal({ ...run, secureCookies: false, trustProxy: false }, io, {
