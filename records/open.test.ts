@@ -1,8 +1,14 @@
-/** The connection URL the records pool gets: the password given apart is in it, as node-postgres reads it. */
+/**
+ * The connection URL the records pool gets: the password given apart is in it, as node-postgres reads it; the
+ * embedded store's memory setting.
+ */
 // node-postgres's own parser (pg's dependency): what the pool will connect with
+
+import { sql } from 'kysely';
 import { parse } from 'pg-connection-string';
 import { describe, expect, it } from 'vitest';
-import { connectionUrl } from './open.ts';
+import { connectionUrl, EMBEDDED_SHARED_BUFFERS, openKysely } from './open.ts';
+import { pgliteTemplate } from './pglite-template.ts';
 
 describe('connectionUrl', () => {
   it('carries the password given apart, any characters, to what node-postgres reads', () => {
@@ -30,4 +36,30 @@ describe('connectionUrl', () => {
   it('leaves a URL alone when no password is given apart', () => {
     expect(connectionUrl('postgres://u:inline@h:5432/d', undefined)).toBe('postgres://u:inline@h:5432/d');
   });
+});
+
+describe('the embedded store', () => {
+  it('runs with small shared buffers from its second open on, keeping the settings initdb wrote', async () => {
+    const template = await pgliteTemplate();
+    try {
+      const target = { dir: template.freshDir() };
+      const show = async () => {
+        const db = await openKysely(target);
+        try {
+          const r = await sql<{ b: string; tz: string; ds: string }>`
+            select current_setting('shared_buffers') as b, current_setting('timezone') as tz,
+                   current_setting('datestyle') as ds`.execute(db);
+          return r.rows[0];
+        } finally {
+          await db.destroy();
+        }
+      };
+      // the first open runs with PostgreSQL's default and sets the smaller one for the next
+      expect((await show())?.b).toBe('128MB');
+      expect(await show()).toEqual({ b: EMBEDDED_SHARED_BUFFERS, tz: 'UTC', ds: 'ISO, MDY' });
+      expect(await show()).toEqual({ b: EMBEDDED_SHARED_BUFFERS, tz: 'UTC', ds: 'ISO, MDY' });
+    } finally {
+      template.cleanup();
+    }
+  }, 60_000);
 });

@@ -58,6 +58,22 @@ export function connectionUrl(url: string, password: string | undefined): string
   return u.toString();
 }
 
+/** the embedded store's shared buffers: its tables are small (megabytes), and every MB here is resident memory */
+export const EMBEDDED_SHARED_BUFFERS = '16MB';
+
+/**
+ * Sets the embedded store's shared_buffers (PostgreSQL's default is 128MB) with ALTER SYSTEM, kept in the folder's
+ * postgresql.auto.conf: from the next open on, an open process holds about 110 MB less (measured: 338 to 225 MB peak
+ * RSS for an open and 200 queries). Not PGlite's `postgresqlconf` option: that replaces the folder's whole
+ * postgresql.conf, and with it initdb's settings (timezone, datestyle, locale).
+ */
+async function smallBuffers(pg: { query<T>(q: string): Promise<{ rows: T[] }> }): Promise<void> {
+  const { rows } = await pg.query<{ shared_buffers: string }>('show shared_buffers');
+  // idempotent: a folder set earlier already runs with it; a new one runs with it from its next open
+  if (rows[0]?.shared_buffers !== EMBEDDED_SHARED_BUFFERS)
+    await pg.query(`alter system set shared_buffers = '${EMBEDDED_SHARED_BUFFERS}'`);
+}
+
 /** A Kysely on the target, not migrated (open() migrates; tests use it to build older versions). */
 export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsDb>> {
   if ('url' in target) {
@@ -79,6 +95,7 @@ export async function openKysely(target: RecordsTarget): Promise<Kysely<RecordsD
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const pg = await PGlite.create(target.dir);
+    await smallBuffers(pg);
     return new Kysely<RecordsDb>({ dialect: new PGliteDialect(pg, release) });
   } catch (err) {
     release();
