@@ -108,7 +108,7 @@ describe('the portal in Chromium', () => {
       const names = pageNames(plant);
       const name = (r: Row) => scopeName(names.scopes, r.scope_type as ScopeKind, r.scope_id);
       const own = expected.points.find((p) => p.scope_type === 'branch' && p.scope_id === 'B-PWR')!;
-      expect(await t.page.locator('.summary strong').nth(1).innerText()).toBe(formatPoints(own.points));
+      expect(await t.page.locator('.summary strong').nth(1).textContent()).toBe(formatPoints(own.points));
 
       // each scope's rank and points: cells 1 (name), 5 (rank), 6 (points)
       const scopes = await rows(t, 'scopes');
@@ -181,7 +181,7 @@ describe('the portal in Chromium', () => {
         t.page.waitForURL(`${base}/branches/B-PWR${q}`),
         row('P-PWR').locator('button[type=submit]').click(),
       ]);
-      expect(await t.page.locator('.flash-ok').innerText()).toContain('P-PWR');
+      expect(await t.page.locator('.flash-ok').textContent()).toContain('P-PWR');
       expect((await row('P-PWR').locator('td').allInnerTexts())[5]).toBe(TASK_STATUS_LABELS.closed);
       const entry = (await f.records.list()).at(-1)!;
       expect(entry).toMatchObject({ action: 'task-close', by: '动力书记 (sec-pwr)', period: PERIOD });
@@ -199,7 +199,7 @@ describe('the portal in Chromium', () => {
         t.page.waitForURL(`${base}/branches/B-PWR${q}`),
         row('M-PWR').locator('button[type=submit]').click(),
       ]);
-      expect(await t.page.locator('.flash-ok').innerText()).toContain('修复 photo.txt');
+      expect(await t.page.locator('.flash-ok').textContent()).toContain('修复 photo.txt');
       const cells = await row('M-PWR').locator('td').allInnerTexts();
       expect(cells[5]).toBe(TASK_STATUS_LABELS.closed);
       expect(cells[7]).toContain(`sha256 ${sha}`);
@@ -236,7 +236,7 @@ describe('the portal in Chromium', () => {
       // (d) another branch: its page, its area, its API and its export are refused
       const other = await t.page.goto(`${base}/branches/B-ELY${q}`);
       expect(other!.status()).toBe(403);
-      expect(await t.page.locator('h1').innerText()).toContain('403');
+      expect(await t.page.locator('h1').textContent()).toContain('403');
       expect(await t.page.content()).not.toContain('{"statusCode"');
       await screenshot(t.page, 'portal-e2e-403');
       expect((await t.page.goto(`${base}/areas/A-ELY-1${q}`))!.status()).toBe(403);
@@ -309,7 +309,7 @@ describe('the portal in Chromium', () => {
       ]);
       expect(res.status()).toBe(403);
       await t.page.waitForLoadState();
-      expect(await t.page.locator('h1').innerText()).toContain('403');
+      expect(await t.page.locator('h1').textContent()).toContain('403');
       // and a wrong token, from outside the page
       const wrong = await t.page.request.post(`${base}/actions/tasks/M-ELY/close`, {
         multipart: { _csrf: 'wrong', period: PERIOD, back: '/', evidence: 'x' },
