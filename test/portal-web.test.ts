@@ -140,6 +140,17 @@ describe('the login form', { timeout: 60_000 }, () => {
     f.clock.ms += 15 * 60_000;
     expect((await post({ username: 'em', password: password('em') })).statusCode).toBe(303);
   });
+
+  it('past 30 sign-in requests a minute from one address: the login page with 429, not JSON', async () => {
+    let r = await post({ username: 'u0', password: 'x' });
+    for (let i = 1; i <= 31 && r.statusCode !== 429; i++)
+      r = await post({ username: `u${i}`, password: 'x' });
+    expect(r.statusCode).toBe(429);
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(r.headers['retry-after']).toBeDefined();
+    expect(r.body).toContain('请求过多 too many requests');
+    expect(r.body).toContain('<form');
+  });
 });
 
 describe('the form routes', { timeout: 60_000 }, () => {

@@ -78,8 +78,9 @@ export const CSRF_MESSAGE =
   'CSRF 令牌缺失或无效 the form’s token is missing or wrong: 请重新打开页面 reload the page';
 
 /**
- * The page scope's errors: CSRF (a sign-out without its token) 403; the sign-in's rate limit re-renders the login
- * page with 429; anything else the error page with its status.
+ * The page scope's errors: CSRF (a sign-out without its token) 403; an error of the sign-in route itself (the coarse
+ * rate limit's 429, whose Retry-After the plugin has set; a body too large) re-renders the login page with its
+ * status; anything else is the error page with its status.
  */
 export function pageErrors(scope: FastifyInstance, flashes: Flashes): void {
   scope.setErrorHandler((err: FastifyError, req, reply) => {
@@ -87,7 +88,6 @@ export function pageErrors(scope: FastifyInstance, flashes: Flashes): void {
     if (status >= 500) req.log.error(err);
     if (isCsrfError(err)) return sendError(req, reply, flashes, 403, CSRF_MESSAGE);
     if (req.routeOptions.url === '/login' && req.method === 'POST') {
-      if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
       const body = (req.body ?? {}) as { next?: unknown };
       return sendPage(
         reply,
