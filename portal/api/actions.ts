@@ -8,6 +8,8 @@
  *   POST /api/points                {period, scope_type, scope_id, points, reason}, a manual award; energy manager
  * Order of checks: signed in (401), not a viewer (403), CSRF (403), the body (400), access to the task (403 / 404,
  * access.ts), what it is (409: a KPI-rule task, the other kind, already closed).
+ * The pages' form routes (web/forms.ts) share the multipart parsing (registerUploads) and the actions themselves
+ * (closeTask, awardPoints) with these routes.
  */
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
