@@ -1,12 +1,13 @@
 /**
  * `buildPortal(options)`: the branch portal's Fastify app (issue 14): security headers, cookies, CSRF, sign-in
  * (auth.ts), the JSON API (api/*.ts) with zod on every request and response, its OpenAPI document at
- * `GET /api/openapi.json`, and /assets for the pages (uPlot from node_modules/uplot/dist at /assets/uplot/).
- * Not started here: `app.listen` (cli/serve.ts) or `app.inject` (tests). Page routes can be added to the returned
- * app before it starts, using `app.requireUser` as their onRequest hook (a redirect to /login?next=… for pages).
+ * `GET /api/openapi.json`, the pages and their form routes (web/*.ts, rendered by pages/), and /assets for the pages
+ * (portal/assets, and uPlot from node_modules/uplot/dist at /assets/uplot/).
+ * Not started here: `app.listen` (cli/serve.ts) or `app.inject` (tests).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -24,7 +25,7 @@ import type { Plant } from '../kpi/plant.ts';
 import type { RecordsStore } from '../records/port.ts';
 import type { PortalUser } from '../records/port-users.ts';
 import type { SeriesStore } from '../store/port.ts';
-import { registerActions } from './api/actions.ts';
+import { registerActions, registerUploads } from './api/actions.ts';
 import { registerBranches } from './api/branches.ts';
 import { registerExports } from './api/export.ts';
 import { registerScopes } from './api/scopes.ts';
@@ -32,6 +33,11 @@ import { csrfTokenOf, registerAuth } from './auth.ts';
 import { ApiError, type PortalContext } from './context.ts';
 import { PortalData } from './data.ts';
 import { apiRoute, openApiDocument, routesOf } from './openapi.ts';
+import { errorPage } from './pages/index.ts';
+import { Flashes } from './web/flash.ts';
+import { registerForms } from './web/forms.ts';
+import { registerPages } from './web/pages.ts';
+import { sendPage } from './web/render.ts';
 
 export interface PortalOptions {
   /** the compiled plant (kpi/plant.ts compilePlant) */
@@ -161,9 +167,13 @@ export async function buildPortal(o: PortalOptions): Promise<FastifyInstance> {
     return reply.code(status).send({ statusCode: status, error: statusWord(status), message });
   });
   app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .send({ statusCode: 404, error: 'Not Found', message: `未找到 not found: ${req.method} ${req.url}` }),
+    req.url.startsWith('/api/') || req.url === '/api'
+      ? reply.code(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `未找到 not found: ${req.method} ${req.url}`,
+        })
+      : sendPage(reply, 404, errorPage(null, { status: 404 })),
   );
 
   const records = o.records;
@@ -189,7 +199,14 @@ export async function buildPortal(o: PortalOptions): Promise<FastifyInstance> {
   registerBranches(app, ctx, auth);
   registerScopes(app, ctx, auth);
   registerExports(app, ctx, auth);
-  await app.register(async (scope) => registerActions(scope, ctx, auth));
+  const flashes = new Flashes(now);
+  // the API's actions and the pages' form routes share the multipart parsing of evidence files
+  await app.register(async (scope) => {
+    const uploads = await registerUploads(scope, ctx);
+    registerActions(scope, ctx, auth, uploads);
+    await scope.register(async (forms) => registerForms(forms, ctx, auth, uploads, flashes));
+  });
+  await app.register(async (scope) => registerPages(scope, ctx, auth, flashes));
 
   apiRoute(
     app,
@@ -213,6 +230,16 @@ export async function buildPortal(o: PortalOptions): Promise<FastifyInstance> {
     index: false,
     list: false,
     maxAge: 86_400_000,
+  });
+  // the pages' own stylesheet and scripts (portal/assets: files of its top folder only)
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('./assets/', import.meta.url)),
+    prefix: '/assets/',
+    decorateReply: false,
+    allowedPath: (p) => /^\/?[\w-]+\.(css|js)$/.test(p),
+    index: false,
+    list: false,
+    maxAge: 3_600_000,
   });
   return app;
 }

@@ -13,7 +13,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PortalSession } from '../records/port-users.ts';
+import type { PortalSession, PortalUser } from '../records/port-users.ts';
 import { ApiError, type PortalContext, publicUser } from './context.ts';
 import { LoginLimiter } from './login-limiter.ts';
 import { apiRoute } from './openapi.ts';
@@ -24,6 +24,12 @@ export const SESSION_COOKIE = 'plantkpi_session';
 /** a session lasts 12 h from sign-in */
 export const SESSION_MS = 12 * 3600_000;
 const WRONG = '用户名或密码错误 wrong username or password';
+/**
+ * The coarse limit of sign-in requests per IP (@fastify/rate-limit's route config), besides the per-user failures
+ * (which POST /api/login and the page's POST /login share): each of the two routes counts its own 30 a minute, as
+ * the plugin's local store keeps one count per route.
+ */
+export const LOGIN_RATE_LIMIT = { rateLimit: { max: 30, timeWindow: 60_000 } };
 
 export function sha256Hex(s: string): string {
   return createHash('sha256').update(s).digest('hex');
@@ -37,9 +43,14 @@ export function csrfTokenOf(req: FastifyRequest): string | undefined {
   return typeof b?._csrf === 'string' ? b._csrf : undefined;
 }
 
-/** A path of this site to return to after sign-in; anything else (another host, //evil) is the home page. */
+/**
+ * A path of this site to return to (after sign-in, after a form); anything else is the home page: another host,
+ * `//evil`, `/\\evil`, and any backslash or control character (a browser drops tabs and newlines from a URL, so
+ * `/<TAB>/evil` would become `//evil`).
+ */
 export function safeNext(url: string): string {
-  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  return /^\/(?![/\\])[^\\\u0000-\u001f\u007f]*$/.test(url) ? url : '/';
 }
 
 /**
@@ -60,6 +71,15 @@ export function sameOrigin(req: Pick<FastifyRequest, 'headers'>): boolean {
 export interface Auth {
   requireUser: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
   csrf: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void;
+  /** the session of the request's cookie, if any, put on the request (no redirect, no 401): the login page asks */
+  currentUser: (req: FastifyRequest) => Promise<PortalUser | null>;
+  signIn: (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    username: string,
+    password: string,
+  ) => Promise<PortalUser>;
+  signOut: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
@@ -70,14 +90,17 @@ export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
     return dummy;
   };
 
-  async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  async function currentUser(req: FastifyRequest): Promise<PortalUser | null> {
     const id = req.cookies[SESSION_COOKIE];
     const found = id ? await ctx.records.session(sha256Hex(id), ctx.now()) : undefined;
-    if (found) {
-      req.user = found.user;
-      req.session = found.session;
-      return;
-    }
+    if (!found) return null;
+    req.user = found.user;
+    req.session = found.session;
+    return found.user;
+  }
+
+  async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    if (await currentUser(req)) return;
     if (req.url.startsWith('/api/') || req.url === '/api')
       throw new ApiError(401, '未登录 not signed in: POST /api/login');
     // returned: the hook chain stops here, the handler does not run
@@ -86,6 +109,71 @@ export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
 
   const csrf = (req: FastifyRequest, reply: FastifyReply, done: () => void) =>
     app.csrfProtection(req, reply, done);
+
+  /**
+   * Checks a sign-in (same Origin, the failure limit, the password or the dummy hash) and makes the session and its
+   * cookie; throws ApiError 403, 429 or 401. The API's POST /api/login and the page's POST /login both sign in here.
+   */
+  async function signIn(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    username: string,
+    password: string,
+  ): Promise<PortalUser> {
+    if (!sameOrigin(req)) throw new ApiError(403, '跨站登录被拒 cross-site sign-in refused (Origin)');
+    const key = `${username.toLowerCase()}|${req.ip}`;
+    const wait = limiter.retryAfterS(key);
+    if (wait !== null)
+      throw new ApiError(
+        429,
+        `尝试过多 too many failed sign-ins: 请 ${wait} 秒后再试 try again in ${wait} s`,
+        {
+          'retry-after': String(wait),
+        },
+      );
+    const user = await ctx.records.user(username);
+    const usable = user !== undefined && !user.disabled;
+    const matches = await verifyPassword(password, usable ? user.passwordHash : await dummyHash());
+    if (!usable || !matches) {
+      limiter.fail(key);
+      throw new ApiError(401, WRONG);
+    }
+    limiter.clear(key);
+    const old = req.cookies[SESSION_COOKIE];
+    if (old) await ctx.records.deleteSession(sha256Hex(old));
+    const now = ctx.now();
+    await ctx.records.purgeSessions(now);
+    const id = randomBytes(32).toString('base64url');
+    const session: PortalSession = {
+      idHash: sha256Hex(id),
+      username: user.username,
+      createdAtMs: now,
+      expiresAtMs: now + SESSION_MS,
+      csrfSecret: randomBytes(18).toString('base64url'),
+    };
+    await ctx.records.createSession(session);
+    reply.setCookie(SESSION_COOKIE, id, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: ctx.secureCookies,
+      expires: new Date(session.expiresAtMs),
+    });
+    req.user = user;
+    req.session = session;
+    return user;
+  }
+
+  /** Ends the request's session (requireUser has found it) and clears the cookie. */
+  async function signOut(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await ctx.records.deleteSession(req.session!.idHash);
+    reply.clearCookie(SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secureCookies,
+    });
+  }
 
   apiRoute(
     app,
@@ -100,50 +188,10 @@ export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
       signedIn: false,
     },
     // coarse, per IP, besides the per-user failures below
-    { config: { rateLimit: { max: 30, timeWindow: 60_000 } } },
+    { config: LOGIN_RATE_LIMIT },
     async (req, reply) => {
-      if (!sameOrigin(req)) throw new ApiError(403, '跨站登录被拒 cross-site sign-in refused (Origin)');
       const { username, password } = req.body as { username: string; password: string };
-      const key = `${username.toLowerCase()}|${req.ip}`;
-      const wait = limiter.retryAfterS(key);
-      if (wait !== null)
-        throw new ApiError(
-          429,
-          `尝试过多 too many failed sign-ins: 请 ${wait} 秒后再试 try again in ${wait} s`,
-          {
-            'retry-after': String(wait),
-          },
-        );
-      const user = await ctx.records.user(username);
-      const usable = user !== undefined && !user.disabled;
-      const matches = await verifyPassword(password, usable ? user.passwordHash : await dummyHash());
-      if (!usable || !matches) {
-        limiter.fail(key);
-        throw new ApiError(401, WRONG);
-      }
-      limiter.clear(key);
-      const old = req.cookies[SESSION_COOKIE];
-      if (old) await ctx.records.deleteSession(sha256Hex(old));
-      const now = ctx.now();
-      await ctx.records.purgeSessions(now);
-      const id = randomBytes(32).toString('base64url');
-      const session: PortalSession = {
-        idHash: sha256Hex(id),
-        username: user.username,
-        createdAtMs: now,
-        expiresAtMs: now + SESSION_MS,
-        csrfSecret: randomBytes(18).toString('base64url'),
-      };
-      await ctx.records.createSession(session);
-      reply.setCookie(SESSION_COOKIE, id, {
-        httpOnly: true,
-        sameSite: 'lax',
-        path: '/',
-        secure: ctx.secureCookies,
-        expires: new Date(session.expiresAtMs),
-      });
-      req.user = user;
-      req.session = session;
+      const user = await signIn(req, reply, username, password);
       return { user: publicUser(user), csrfToken: reply.generateCsrf() };
     },
   );
@@ -160,13 +208,7 @@ export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
     },
     { onRequest: [requireUser], preValidation: [csrf] },
     async (req, reply) => {
-      await ctx.records.deleteSession(req.session!.idHash);
-      reply.clearCookie(SESSION_COOKIE, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: ctx.secureCookies,
-      });
+      await signOut(req, reply);
       return { ok: true as const };
     },
   );
@@ -185,5 +227,5 @@ export function registerAuth(app: FastifyInstance, ctx: PortalContext): Auth {
     async (req, reply) => ({ user: publicUser(req.user!), csrfToken: reply.generateCsrf() }),
   );
 
-  return { requireUser, csrf };
+  return { requireUser, csrf, currentUser, signIn, signOut };
 }

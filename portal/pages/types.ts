@@ -129,7 +129,7 @@ export interface BranchesPage {
 }
 
 export interface ErrorPage {
-  status: 403 | 404 | 500;
+  status: 400 | 403 | 404 | 500;
   /** a sentence more; the status's own words are always shown */
   message?: string;
 }
